@@ -1,0 +1,106 @@
+/* gaz_file.c - gaz_db <-> one blob (format in gazetteer.h), so the daemon can load a
+ * compiled matcher from LMDB in milliseconds instead of rebuilding it. Every field read
+ * from a blob is checked against the blob's size before use. */
+#include "gaz_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GAZ_MAGIC 0x5a47544eu /* "NTGZ" little-endian */
+#define GAZ_FORMAT 1u
+
+struct gaz_hdr {
+    uint32_t magic, format, n_slots, n_vocab;
+    uint32_t n_nodes, n_edges, n_outs, strings_len;
+    uint64_t payload_len;
+    uint32_t crc, reserved;
+    uint8_t pad[16];
+};
+_Static_assert(sizeof(struct gaz_hdr) == 64, "gaz header is 64 bytes");
+
+static uint32_t crc32(const unsigned char *p, size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
+    }
+    return ~c;
+}
+
+nt_err gaz_db_save(const gaz_db *db, void **blob, size_t *len) {
+    struct gaz_hdr h = {GAZ_MAGIC,    GAZ_FORMAT,  db->n_slots, db->n_vocab, db->n_nodes,
+                        db->n_edges,  db->n_outs,  db->strings_len, db->mem_len, 0, 0, {0}};
+    h.crc = crc32(db->mem, db->mem_len);
+    char *b = malloc(sizeof(h) + db->mem_len);
+    if (!b)
+        return NT_ENOMEM;
+    memcpy(b, &h, sizeof(h));
+    memcpy(b + sizeof(h), db->mem, db->mem_len);
+    *blob = b;
+    *len = sizeof(h) + db->mem_len;
+    return NT_OK;
+}
+
+static bool sane(const gaz_db *db) {
+    if (db->n_slots == 0 || (db->n_slots & (db->n_slots - 1)) || db->n_vocab >= db->n_slots ||
+        db->n_nodes == 0)
+        return false;
+    for (uint32_t i = 0; i < db->n_slots; i++)
+        if (db->slots[i].hash && (db->slots[i].id == 0 || db->slots[i].id > db->n_vocab))
+            return false;
+    for (uint32_t i = 0; i < db->n_vocab; i++)
+        if (db->str_off[i] > db->str_off[i + 1] || db->str_off[i + 1] > db->strings_len)
+            return false;
+    for (uint32_t i = 0; i < db->n_nodes; i++) {
+        const gaz_node *n = &db->nodes[i];
+        if ((uint64_t)n->edge_begin + n->edge_count > db->n_edges ||
+            (uint64_t)n->out_begin + n->out_count > db->n_outs)
+            return false;
+    }
+    for (uint32_t i = 0; i < db->n_edges; i++)
+        if (db->edges[i].child >= db->n_nodes || db->edges[i].child == 0)
+            return false;
+    return true;
+}
+
+nt_err gaz_db_load(const void *blob, size_t len, gaz_db **out) {
+    struct gaz_hdr h;
+    gaz_db *db = NULL;
+    nt_err rc = NT_ECORRUPT;
+    if (len < sizeof(h))
+        goto out;
+    memcpy(&h, blob, sizeof(h));
+    if (h.magic != GAZ_MAGIC || h.format != GAZ_FORMAT || h.payload_len != len - sizeof(h))
+        goto out;
+    if (crc32((const unsigned char *)blob + sizeof(h), len - sizeof(h)) != h.crc)
+        goto out;
+    db = calloc(1, sizeof(*db));
+    if (!db) {
+        rc = NT_ENOMEM;
+        goto out;
+    }
+    db->n_slots = h.n_slots;
+    db->n_vocab = h.n_vocab;
+    db->n_nodes = h.n_nodes;
+    db->n_edges = h.n_edges;
+    db->n_outs = h.n_outs;
+    db->strings_len = h.strings_len;
+    if (db->n_slots > (1u << 30) || db->n_nodes > (1u << 30) || db->n_edges > (1u << 30) ||
+        db->n_outs > (1u << 30)) /* larger than any real build: refuse before allocating */
+        goto out;
+    if ((rc = gaz__alloc(db)) != NT_OK)
+        goto out;
+    rc = NT_ECORRUPT;
+    if (db->mem_len != h.payload_len)
+        goto out;
+    memcpy(db->mem, (const char *)blob + sizeof(h), db->mem_len);
+    if (!sane(db))
+        goto out;
+    *out = db;
+    db = NULL;
+    rc = NT_OK;
+out:
+    gaz_db_free(db);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/* gaz_int.h - the gaz_db layout shared by gaz_build.c, gaz_scan.c and gaz_file.c.
+ * Not part of the public API (gazetteer.h). */
+#ifndef NT_GAZ_INT_H
+#define NT_GAZ_INT_H
+
+#include "gazetteer.h"
+
+typedef struct gaz_node {
+    uint32_t edge_begin, edge_count;
+    uint32_t out_begin, out_count;
+} gaz_node;
+
+typedef struct gaz_edge {
+    uint32_t tok, child;
+} gaz_edge;
+
+typedef struct gaz_vslot {
+    uint32_t hash;    /* low 32 bits of FNV-1a; 0 = empty slot */
+    uint32_t id;      /* token id, 1-based */
+} gaz_vslot;
+
+struct gaz_db {
+    uint32_t n_slots, n_vocab, n_nodes, n_edges, n_outs, strings_len;
+    gaz_vslot *slots;     /* n_slots, a power of two */
+    uint32_t *str_off;    /* n_vocab + 1: token id k has strings[str_off[k-1] .. str_off[k]) */
+    char *strings;
+    gaz_node *nodes;      /* node 0 is the root */
+    gaz_edge *edges;
+    gaz_out *outs;
+    void *mem;            /* one allocation holding all arrays */
+    size_t mem_len;
+};
+
+static inline uint64_t gaz__fnv(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static inline uint32_t gaz__hash32(const char *p, size_t n) {
+    uint32_t h = (uint32_t)gaz__fnv(p, n);
+    return h ? h : 1;
+}
+
+/* Case signature of tokens [ts,te) skipping hyphens: hash of (is-upper bit per letter,
+ * token separator). */
+uint64_t gaz__case_sig(const tok_doc *doc, uint32_t ts, uint32_t te);
+/* Lays out the arrays of db in one allocation given the counts; NT_ENOMEM. */
+nt_err gaz__alloc(gaz_db *db);
+
+#endif

@@ -1,0 +1,281 @@
+/* names.c - names the dictionary does not know, from cues (lists in models/cues/):
+ *   title + Capitalised Words        "Mr Williamson", "Colonel Hassan al-Jubouri" → PERSON
+ *   Capitalised Words + org suffix   "Popular Mobilisation Committee" → ORG
+ *   Capitalised Words + said/told    "Hassan Ali said" → PERSON
+ * Titles and possessives stay outside the span. Rule mentions replace weak or single-word
+ * place matches they overlap (a title is stronger evidence than a small-town homonym). */
+#include "tagger_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int64_t tg__covering(const tg_ctx *c, uint32_t t) {
+    return (int64_t)c->cov[t] - 1;
+}
+
+static void cover(tg_ctx *c, size_t i, int32_t v) {
+    for (uint32_t t = c->cands[i].ts; t < c->cands[i].te; t++)
+        c->cov[t] = v;
+}
+
+nt_err tg__reindex(tg_ctx *c) {
+    if (!c->cov && !(c->cov = arena_alloc(c->a, (c->doc.n_toks + 1) * sizeof(int32_t))))
+        return NT_ENOMEM;
+    memset(c->cov, 0, (c->doc.n_toks + 1) * sizeof(int32_t));
+    for (size_t i = 0; i < c->n_cands; i++)
+        cover(c, i, (int32_t)i + 1);
+    return NT_OK;
+}
+
+void tg__remove_cand(tg_ctx *c, size_t i) {
+    cover(c, i, 0);
+    c->cands[i] = c->cands[--c->n_cands];
+    if (i < c->n_cands)
+        cover(c, i, (int32_t)i + 1);
+}
+
+nt_err tg__add_cand(tg_ctx *c, const tg_cand *m) {
+    if (c->n_cands >= c->doc.n_toks + 1)
+        return NT_EINTERNAL;
+    c->cands[c->n_cands++] = *m;
+    cover(c, c->n_cands - 1, (int32_t)c->n_cands);
+    return NT_OK;
+}
+
+static void slug(const char *p, size_t n, char *out, size_t cap) {
+    size_t k = 0;
+    int dash = 0;
+    for (size_t i = 0; i < n && k + 2 < cap; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+            out[k++] = (char)ch;
+            dash = 0;
+        } else if (ch >= 'A' && ch <= 'Z') {
+            out[k++] = (char)(ch + 32);
+            dash = 0;
+        } else if (ch < 0x80 && !dash && k) {
+            out[k++] = '-';
+            dash = 1;
+        } else if (ch >= 0x80 && !dash && k && (ch & 0xC0) == 0xC0) {
+            out[k++] = 'x'; /* non-ASCII letters: keep the id ASCII and stable */
+        }
+    }
+    while (k && out[k - 1] == '-')
+        k--;
+    out[k] = 0;
+}
+
+nt_err tg__chain_new(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, uint32_t *idx) {
+    const tok_doc *d = &c->doc;
+    nt_str name = {d->text + d->toks[ts].start, d->toks[te - 1].end - d->toks[ts].start};
+    for (size_t i = 0; i < c->n_chains; i++) {
+        if (c->chains[i].type == type && nt_str_eq(c->chains[i].name, name)) {
+            *idx = (uint32_t)i;
+            return NT_OK;
+        }
+    }
+    if (c->n_chains == c->cap_chains) {
+        size_t nc = c->cap_chains ? c->cap_chains * 2 : 16;
+        tg_chain *n = arena_realloc(c->a, c->chains, c->cap_chains * sizeof(tg_chain),
+                                    nc * sizeof(tg_chain));
+        if (!n)
+            return NT_ENOMEM;
+        c->chains = n;
+        c->cap_chains = nc;
+    }
+    static const char *const pre[NT_TYPE_COUNT] = {"person", "org", "loc", "weapon",
+                                                   "norp",   "fac", "misc"};
+    char s[160], id[200];
+    slug(name.p, name.n > 150 ? 150 : name.n, s, sizeof(s));
+    int n = snprintf(id, sizeof(id), "rule/%s/%s", pre[type], s);
+    char *idp = arena_strndup(c->a, id, (size_t)n);
+    if (!idp)
+        return NT_ENOMEM;
+    c->chains[c->n_chains] = (tg_chain){(nt_str){idp, (size_t)n}, name, type};
+    *idx = (uint32_t)c->n_chains++;
+    return NT_OK;
+}
+
+static bool is_cue(const tg_ctx *c, const char *list, uint32_t ts, uint32_t te) {
+    char buf[128];
+    size_t n = 0;
+    for (uint32_t i = ts; i < te; i++) {
+        nt_str f = tok_fold(&c->doc, i);
+        if (n + f.n + 2 > sizeof(buf))
+            return false;
+        if (i > ts && !(c->doc.toks[i].flags & TOK_HYPHEN) &&
+            !(c->doc.toks[i - 1].flags & TOK_HYPHEN))
+            buf[n++] = ' ';
+        memcpy(buf + n, f.p, f.n);
+        n += f.n;
+    }
+    return snap_cue_has(c->s, list, (nt_str){buf, n});
+}
+
+/* Connectors allowed inside a name: al-, bin, ibn, de, van, von, el, abu, abd. */
+static bool is_connector(const tg_ctx *c, uint32_t i) {
+    static const char *const w[] = {"al", "bin", "ibn", "de", "van", "von", "el", "da", "di",
+                                    "der", "la", "le", "du", "bint", "abu"};
+    nt_str f = tok_fold(&c->doc, i);
+    if (c->doc.toks[i].flags & TOK_HYPHEN)
+        return true;
+    for (size_t k = 0; k < NT_ARRAY_LEN(w); k++)
+        if (nt_str_eq_c(f, w[k]))
+            return true;
+    return false;
+}
+
+static bool is_name_word(const tg_ctx *c, uint32_t i) {
+    uint16_t f = c->doc.toks[i].flags;
+    return (f & TOK_WORD) && (f & TOK_CAP) && !(f & TOK_ABBREV) &&
+           !snap_cue_has(c->s, "never", tok_fold(&c->doc, i));
+}
+
+/* End of a capitalised name starting at i (max 5 words), or i when none. */
+static uint32_t name_end(const tg_ctx *c, uint32_t i) {
+    uint32_t n = (uint32_t)c->doc.n_toks, e = i, words = 0;
+    while (e < n && words < 5) {
+        if (is_name_word(c, e)) {
+            e++;
+            words++;
+            continue;
+        }
+        if (words && is_connector(c, e) && e + 1 < n &&
+            (is_name_word(c, e + 1) || (is_connector(c, e + 1) && e + 2 < n && is_name_word(c, e + 2)))) {
+            e++;
+            continue;
+        }
+        break;
+    }
+    return words ? e : i;
+}
+
+/* Puts a rule mention over [ts,te) unless a stronger candidate covers it. Weak and
+ * single-token place/misc candidates inside the span are replaced. */
+static nt_err place_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, float conf) {
+    for (uint32_t t = ts; t < te; t++) {
+        int64_t k = tg__covering(c, t);
+        if (k < 0)
+            continue;
+        const tg_cand *m = &c->cands[k];
+        if (m->ts < ts || m->te > te)
+            return NT_OK; /* crosses the span: keep the dictionary's reading */
+        const snap_entity *e = m->ent >= 0 ? snap_entity_at(c->s, (uint32_t)m->ent) : NULL;
+        bool replaceable = m->weak || m->ent < 0 ||
+                           (e && (e->type == NT_TYPE_LOC || e->type == NT_TYPE_MISC) &&
+                            !(e->flags & SNAP_PLACE_COUNTRY) && type == NT_TYPE_PERSON) ||
+                           (e && type == NT_TYPE_ORG && m->te - m->ts < te - ts);
+        if (e && e->type == type && m->ts == ts && m->te == te)
+            return NT_OK;
+        if (!replaceable)
+            return NT_OK;
+    }
+    for (uint32_t t = ts; t < te; t++) {
+        int64_t k;
+        while ((k = tg__covering(c, t)) >= 0)
+            tg__remove_cand(c, (size_t)k);
+    }
+    uint32_t chain;
+    nt_err rc = tg__chain_new(c, type, ts, te, &chain);
+    if (rc != NT_OK)
+        return rc;
+    tg_cand m = {.ts = ts, .te = te, .ent = -1, .chain = chain, .rtype = type,
+                 .source = TG_SRC_RULE, .conf = conf};
+    return tg__add_cand(c, &m);
+}
+
+static nt_err rule_titles(tg_ctx *c) {
+    uint32_t n = (uint32_t)c->doc.n_toks;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t best = 0;
+        for (uint32_t L = 3; L >= 1; L--) {
+            if (i + L <= n && is_cue(c, "titles", i, i + L)) {
+                best = L;
+                break;
+            }
+        }
+        if (!best)
+            continue;
+        uint32_t s = i + best;
+        if (s < n && (c->doc.toks[s].flags & TOK_PUNCT) && c->doc.text[c->doc.toks[s].start] == '.')
+            s++; /* "Mr. Smith" tokenised as Mr + . */
+        uint32_t e = name_end(c, s);
+        if (e == s)
+            continue;
+        /* a title followed by another title word ("Defence Secretary Gavin …"): skip the
+         * inner title words */
+        while (s < e && is_cue(c, "titles", s, s + 1))
+            s++;
+        if (s == e || c->headline[c->doc.toks[s].sent] == 2)
+            continue;
+        nt_err rc = place_rule(c, NT_TYPE_PERSON, s, e, 0.75f);
+        if (rc != NT_OK)
+            return rc;
+        i = e - 1;
+    }
+    return NT_OK;
+}
+
+static nt_err rule_org_suffix(tg_ctx *c) {
+    uint32_t n = (uint32_t)c->doc.n_toks;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!is_name_word(c, i))
+            continue;
+        /* capitalised words joined by of/for/and/the */
+        uint32_t e = i, last = i;
+        while (e < n) {
+            if (is_name_word(c, e)) {
+                last = e;
+                e++;
+            } else if (e > i && e + 1 < n && is_name_word(c, e + 1) &&
+                       (nt_str_eq_c(tok_fold(&c->doc, e), "of") ||
+                        nt_str_eq_c(tok_fold(&c->doc, e), "for") ||
+                        nt_str_eq_c(tok_fold(&c->doc, e), "and") ||
+                        (c->doc.toks[e].flags & TOK_HYPHEN))) {
+                e++;
+            } else {
+                break;
+            }
+        }
+        uint32_t s = i;
+        if (nt_str_eq_c(tok_fold(&c->doc, s), "the"))
+            s++;
+        if (last > s && c->headline[c->doc.toks[s].sent] == 0 &&
+            is_cue(c, "org_suffixes", last, last + 1)) {
+            nt_err rc = place_rule(c, NT_TYPE_ORG, s, last + 1, 0.65f);
+            if (rc != NT_OK)
+                return rc;
+        }
+        i = last;
+    }
+    return NT_OK;
+}
+
+static nt_err rule_said(tg_ctx *c) {
+    uint32_t n = (uint32_t)c->doc.n_toks;
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        if (!is_name_word(c, i) || tg__covering(c, i) >= 0)
+            continue;
+        uint32_t e = name_end(c, i);
+        if (e - i < 2 || e >= n)
+            continue;
+        nt_str v = tok_fold(&c->doc, e);
+        bool said = nt_str_eq_c(v, "said") || nt_str_eq_c(v, "told") || nt_str_eq_c(v, "says") ||
+                    nt_str_eq_c(v, "added") || nt_str_eq_c(v, "wrote");
+        if (said && !snap_is_common(c->s, tok_fold(&c->doc, i))) {
+            nt_err rc = place_rule(c, NT_TYPE_PERSON, i, e, 0.6f);
+            if (rc != NT_OK)
+                return rc;
+        }
+        i = e - 1;
+    }
+    return NT_OK;
+}
+
+nt_err names_run(tg_ctx *c) {
+    nt_err rc;
+    if ((rc = rule_titles(c)) != NT_OK || (rc = rule_org_suffix(c)) != NT_OK ||
+        (rc = rule_said(c)) != NT_OK)
+        return rc;
+    return NT_OK;
+}

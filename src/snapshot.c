@@ -1,0 +1,486 @@
+/* snapshot.c - build and query the immutable model (snapshot.h). Strings are copied into
+ * one pool; entity ids, the common-word list and the cue lists are open-addressing hash
+ * sets over that pool. After snap_builder_finish nothing here is written again, so any
+ * number of threads may read a snapshot at once. */
+#include "snapshot.h"
+
+#include "normalize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a growable string pool and a hash set of strings in it ---- */
+
+typedef struct pool {
+    char *p;
+    size_t n, cap;
+} pool;
+
+static nt_err pool_add(pool *pl, nt_str s, uint32_t *off) {
+    if (pl->n + s.n + 1 > pl->cap) {
+        size_t nc = (pl->cap ? pl->cap * 2 : 1 << 20) + s.n;
+        char *np = realloc(pl->p, nc);
+        if (!np)
+            return NT_ENOMEM;
+        pl->p = np;
+        pl->cap = nc;
+    }
+    if (pl->n > UINT32_MAX - s.n - 1)
+        return NT_ELIMIT;
+    *off = (uint32_t)pl->n;
+    if (s.n)
+        memcpy(pl->p + pl->n, s.p, s.n);
+    pl->n += s.n;
+    pl->p[pl->n++] = 0;
+    return NT_OK;
+}
+
+typedef struct sref {
+    uint32_t off, len;
+} sref;
+
+typedef struct strset {
+    uint32_t *slots; /* value+1 (an index into refs), 0 = empty */
+    uint32_t cap, n;
+    sref *refs;      /* n entries: strings in the owning pool */
+} strset;
+
+static uint64_t hash_str(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void strset_free(strset *s) {
+    free(s->slots);
+    free(s->refs);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Finds `key` → its index, or -1. */
+static int64_t strset_find(const strset *s, const pool *pl, nt_str key) {
+    if (!s->cap)
+        return -1;
+    uint32_t mask = s->cap - 1;
+    for (uint32_t i = (uint32_t)hash_str(key.p, key.n) & mask;; i = (i + 1) & mask) {
+        uint32_t v = s->slots[i];
+        if (!v)
+            return -1;
+        const sref *r = &s->refs[v - 1];
+        if (r->len == key.n && memcmp(pl->p + r->off, key.p, key.n) == 0)
+            return v - 1;
+    }
+}
+
+static nt_err strset_rehash(strset *s, const pool *pl, uint32_t ncap) {
+    uint32_t *ns = calloc(ncap, sizeof(uint32_t));
+    if (!ns)
+        return NT_ENOMEM;
+    for (uint32_t k = 0; k < s->n; k++) {
+        const sref *r = &s->refs[k];
+        uint32_t i = (uint32_t)hash_str(pl->p + r->off, r->len) & (ncap - 1);
+        while (ns[i])
+            i = (i + 1) & (ncap - 1);
+        ns[i] = k + 1;
+    }
+    free(s->slots);
+    s->slots = ns;
+    s->cap = ncap;
+    return NT_OK;
+}
+
+/* Adds `key` (copied into pl) unless present; *idx gets its index. */
+static nt_err strset_add(strset *s, pool *pl, nt_str key, uint32_t *idx, bool *added) {
+    int64_t f = strset_find(s, pl, key);
+    *added = false;
+    if (f >= 0) {
+        *idx = (uint32_t)f;
+        return NT_OK;
+    }
+    if ((s->n + 1) * 2 > s->cap) {
+        uint32_t ncap = s->cap ? s->cap * 2 : 1024;
+        sref *nr = realloc(s->refs, (size_t)ncap / 2 * sizeof(sref) + sizeof(sref));
+        if (!nr)
+            return NT_ENOMEM;
+        s->refs = nr;
+        if (strset_rehash(s, pl, ncap) != NT_OK)
+            return NT_ENOMEM;
+    }
+    uint32_t off;
+    if (pool_add(pl, key, &off) != NT_OK)
+        return NT_ENOMEM;
+    s->refs[s->n] = (sref){off, (uint32_t)key.n};
+    uint32_t mask = s->cap - 1, i = (uint32_t)hash_str(key.p, key.n) & mask;
+    while (s->slots[i])
+        i = (i + 1) & mask;
+    s->slots[i] = ++s->n;
+    *idx = s->n - 1;
+    *added = true;
+    return NT_OK;
+}
+
+/* ---- snapshot ---- */
+
+#define SNAP_MAX_CUES 48
+
+typedef struct bent {
+    uint32_t id, subtype, name; /* pool offsets */
+    uint32_t id_len, subtype_len, name_len;
+    nt_type type;
+    uint32_t flags;
+    char country[3];
+    uint32_t population;
+    uint32_t attr_begin, n_attrs;
+} bent;
+
+typedef struct battr {
+    uint32_t k, kl, v, vl;
+} battr;
+
+typedef struct cue_list {
+    char name[32];
+    strset set;
+} cue_list;
+
+struct snap_builder {
+    pool pl;
+    bent *ents;
+    size_t n_ents, cap_ents;
+    battr *attrs;
+    size_t n_attrs, cap_attrs;
+    strset ids, common;
+    cue_list cues[SNAP_MAX_CUES];
+    size_t n_cues;
+    gaz_builder *gaz;
+    size_t skipped;
+    arena *tmp;
+};
+
+struct snap {
+    pool pl;
+    snap_entity *ents;
+    size_t n_ents;
+    battr *attrs;
+    size_t n_attrs;
+    strset ids, common;
+    cue_list cues[SNAP_MAX_CUES];
+    size_t n_cues;
+    gaz_db *gaz;
+    uint64_t version;
+    size_t counts[NT_TYPE_COUNT];
+};
+
+nt_err snap_builder_new(snap_builder **out) {
+    snap_builder *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NT_ENOMEM;
+    b->tmp = arena_new(0);
+    if (!b->tmp || gaz_builder_new(&b->gaz) != NT_OK) {
+        snap_builder_free(b);
+        return NT_ENOMEM;
+    }
+    *out = b;
+    return NT_OK;
+}
+
+void snap_builder_free(snap_builder *b) {
+    if (!b)
+        return;
+    free(b->pl.p);
+    free(b->ents);
+    free(b->attrs);
+    strset_free(&b->ids);
+    strset_free(&b->common);
+    for (size_t i = 0; i < b->n_cues; i++)
+        strset_free(&b->cues[i].set);
+    gaz_builder_free(b->gaz);
+    arena_free(b->tmp);
+    free(b);
+}
+
+size_t snap_builder_skipped(const snap_builder *b) {
+    return b->skipped;
+}
+
+/* Calls fn(ctx, folded line) for each non-comment line of `text`. */
+static nt_err each_line(snap_builder *b, nt_str text, strset *set) {
+    size_t i = 0;
+    while (i < text.n) {
+        size_t j = i;
+        while (j < text.n && text.p[j] != '\n')
+            j++;
+        nt_str l = {text.p + i, j - i};
+        while (l.n && (l.p[l.n - 1] == '\r' || l.p[l.n - 1] == ' ' || l.p[l.n - 1] == '\t'))
+            l.n--;
+        while (l.n && (l.p[0] == ' ' || l.p[0] == '\t'))
+            l.p++, l.n--;
+        if (l.n && l.p[0] != '#') {
+            nt_str f;
+            arena_reset(b->tmp);
+            if (norm_fold(l.p, l.n, b->tmp, &f) != NT_OK)
+                return NT_ENOMEM;
+            uint32_t idx;
+            bool added;
+            if (strset_add(set, &b->pl, f, &idx, &added) != NT_OK)
+                return NT_ENOMEM;
+        }
+        i = j + 1;
+    }
+    return NT_OK;
+}
+
+nt_err snap_builder_load_words(snap_builder *b, nt_str text) {
+    return each_line(b, text, &b->common);
+}
+
+nt_err snap_builder_load_cues(snap_builder *b, const char *name, nt_str text) {
+    cue_list *c = NULL;
+    for (size_t i = 0; i < b->n_cues; i++)
+        if (strcmp(b->cues[i].name, name) == 0)
+            c = &b->cues[i];
+    if (!c) {
+        if (b->n_cues == SNAP_MAX_CUES || strlen(name) >= sizeof(c->name))
+            return NT_ELIMIT;
+        c = &b->cues[b->n_cues++];
+        memset(c, 0, sizeof(*c));
+        strcpy(c->name, name);
+    }
+    return each_line(b, text, &c->set);
+}
+
+static uint32_t parse_u32(nt_str v) {
+    uint64_t x = 0;
+    for (size_t i = 0; i < v.n; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            break;
+        x = x * 10 + (uint64_t)(v.p[i] - '0');
+        if (x > UINT32_MAX)
+            return UINT32_MAX;
+    }
+    return (uint32_t)x;
+}
+
+static uint32_t entity_flags(const ent_entry *e, uint32_t population) {
+    uint32_t fl = 0;
+    nt_str feat = ent_attr_get(e, "feature"), src = ent_attr_get(e, "source");
+    if (e->type == NT_TYPE_LOC) {
+        if (nt_str_eq_c(e->subtype, "country"))
+            fl |= SNAP_PLACE_COUNTRY;
+        else if (nt_str_eq_c(e->subtype, "admin1") || nt_str_eq_c(e->subtype, "admin2"))
+            fl |= SNAP_PLACE_ADMIN;
+        else if (nt_str_eq_c(e->subtype, "city"))
+            fl |= SNAP_PLACE_CITY;
+        bool seat = nt_str_eq_c(feat, "PPLC") || nt_str_eq_c(feat, "PPLA") ||
+                    nt_str_eq_c(feat, "PPLG");
+        if (seat)
+            fl |= SNAP_PLACE_CAPITAL;
+        if ((fl & SNAP_PLACE_CITY) && !seat && population < 15000)
+            fl |= SNAP_MINOR;
+    }
+    if (nt_str_eq_c(src, "wordnet"))
+        fl |= SNAP_LOWPRIO;
+    return fl;
+}
+
+/* True if the alias is one common word (folded, no separators inside). */
+static bool alias_is_common(snap_builder *b, nt_str alias) {
+    nt_str f;
+    arena_reset(b->tmp);
+    if (norm_fold(alias.p, alias.n, b->tmp, &f) != NT_OK)
+        return false;
+    for (size_t i = 0; i < f.n; i++)
+        if (f.p[i] == ' ' || f.p[i] == '-')
+            return false;
+    return strset_find(&b->common, &b->pl, f) >= 0;
+}
+
+static nt_err add_alias(snap_builder *b, nt_str text, nt_case mode, uint32_t idx, uint8_t fl) {
+    if (mode != NT_CASE_EXACT && alias_is_common(b, text))
+        fl |= GAZ_OUT_WEAK;
+    nt_err rc = gaz_builder_add(b->gaz, text, mode, idx, fl);
+    if (rc == NT_EINVAL) {
+        b->skipped++;
+        return NT_OK;
+    }
+    return rc;
+}
+
+nt_err snap_builder_add(snap_builder *b, const ent_entry *e) {
+    nt_err rc;
+    uint32_t id_idx;
+    bool added;
+    if (e->origin == ENT_ORIGIN_DELETED)
+        return NT_OK;
+    if ((rc = strset_add(&b->ids, &b->pl, e->id, &id_idx, &added)) != NT_OK)
+        return rc;
+    if (!added)
+        return NT_OK; /* first definition wins; dict ids are unique anyway */
+    if (b->n_ents == b->cap_ents) {
+        size_t nc = b->cap_ents ? b->cap_ents * 2 : 4096;
+        bent *ne = realloc(b->ents, nc * sizeof(*ne));
+        if (!ne)
+            return NT_ENOMEM;
+        b->ents = ne;
+        b->cap_ents = nc;
+    }
+    if (b->n_ents != id_idx)
+        return NT_EINTERNAL;
+    bent *x = &b->ents[b->n_ents];
+    memset(x, 0, sizeof(*x));
+    x->id = b->ids.refs[id_idx].off;
+    x->id_len = (uint32_t)e->id.n;
+    if ((rc = pool_add(&b->pl, e->subtype, &x->subtype)) != NT_OK ||
+        (rc = pool_add(&b->pl, e->name, &x->name)) != NT_OK)
+        return rc;
+    x->subtype_len = (uint32_t)e->subtype.n;
+    x->name_len = (uint32_t)e->name.n;
+    x->type = e->type;
+    nt_str c = ent_attr_get(e, "country");
+    if (c.n == 2) {
+        x->country[0] = c.p[0];
+        x->country[1] = c.p[1];
+    }
+    x->population = parse_u32(ent_attr_get(e, "population"));
+    x->flags = entity_flags(e, x->population);
+    if (b->n_attrs + e->n_attrs > b->cap_attrs) {
+        size_t nc = (b->cap_attrs ? b->cap_attrs * 2 : 16384) + e->n_attrs;
+        battr *na = realloc(b->attrs, nc * sizeof(*na));
+        if (!na)
+            return NT_ENOMEM;
+        b->attrs = na;
+        b->cap_attrs = nc;
+    }
+    x->attr_begin = (uint32_t)b->n_attrs;
+    for (size_t i = 0; i < e->n_attrs; i++) {
+        battr *a = &b->attrs[b->n_attrs];
+        if ((rc = pool_add(&b->pl, e->attrs[i].key, &a->k)) != NT_OK ||
+            (rc = pool_add(&b->pl, e->attrs[i].val, &a->v)) != NT_OK)
+            return rc;
+        a->kl = (uint32_t)e->attrs[i].key.n;
+        a->vl = (uint32_t)e->attrs[i].val.n;
+        b->n_attrs++;
+    }
+    x->n_attrs = (uint32_t)e->n_attrs;
+    uint32_t idx = (uint32_t)b->n_ents++;
+    if ((rc = add_alias(b, e->name, NT_CASE_TITLE, idx, GAZ_OUT_NAME)) != NT_OK)
+        return rc;
+    for (size_t i = 0; i < e->n_aliases; i++)
+        if ((rc = add_alias(b, e->aliases[i].text, e->aliases[i].mode, idx, 0)) != NT_OK)
+            return rc;
+    return NT_OK;
+}
+
+nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
+    snap *s = calloc(1, sizeof(*s));
+    nt_err rc = NT_ENOMEM;
+    if (!s)
+        goto out;
+    if ((rc = gaz_builder_finish(b->gaz, &s->gaz)) != NT_OK)
+        goto out;
+    rc = NT_ENOMEM;
+    s->ents = calloc(b->n_ents ? b->n_ents : 1, sizeof(snap_entity));
+    if (!s->ents)
+        goto out;
+    /* the pool moves into the snapshot; entities point into it from now on */
+    s->pl = b->pl;
+    memset(&b->pl, 0, sizeof(b->pl));
+    s->ids = b->ids;
+    memset(&b->ids, 0, sizeof(b->ids));
+    s->common = b->common;
+    memset(&b->common, 0, sizeof(b->common));
+    memcpy(s->cues, b->cues, sizeof(s->cues));
+    s->n_cues = b->n_cues;
+    b->n_cues = 0;
+    s->attrs = b->attrs;
+    s->n_attrs = b->n_attrs;
+    b->attrs = NULL;
+    b->n_attrs = b->cap_attrs = 0;
+    s->n_ents = b->n_ents;
+    for (size_t i = 0; i < b->n_ents; i++) {
+        const bent *x = &b->ents[i];
+        snap_entity *e = &s->ents[i];
+        e->id = (nt_str){s->pl.p + x->id, x->id_len};
+        e->subtype = (nt_str){s->pl.p + x->subtype, x->subtype_len};
+        e->name = (nt_str){s->pl.p + x->name, x->name_len};
+        e->type = x->type;
+        e->flags = x->flags;
+        memcpy(e->country, x->country, 3);
+        e->population = x->population;
+        e->attr_begin = x->attr_begin;
+        e->n_attrs = x->n_attrs;
+        s->counts[x->type]++;
+    }
+    s->version = version;
+    *out = s;
+    s = NULL;
+    rc = NT_OK;
+out:
+    snap_free(s);
+    return rc;
+}
+
+void snap_free(snap *s) {
+    if (!s)
+        return;
+    free(s->pl.p);
+    free(s->ents);
+    free(s->attrs);
+    strset_free(&s->ids);
+    strset_free(&s->common);
+    for (size_t i = 0; i < s->n_cues; i++)
+        strset_free(&s->cues[i].set);
+    gaz_db_free(s->gaz);
+    free(s);
+}
+
+uint64_t snap_version(const snap *s) {
+    return s->version;
+}
+
+size_t snap_entity_count(const snap *s) {
+    return s->n_ents;
+}
+
+void snap_counts(const snap *s, size_t *out) {
+    memcpy(out, s->counts, sizeof(s->counts));
+}
+
+const snap_entity *snap_entity_at(const snap *s, uint32_t i) {
+    return &s->ents[i];
+}
+
+void snap_entity_attr(const snap *s, const snap_entity *e, uint32_t k, nt_str *key,
+                      nt_str *val) {
+    const battr *a = &s->attrs[e->attr_begin + k];
+    *key = (nt_str){s->pl.p + a->k, a->kl};
+    *val = (nt_str){s->pl.p + a->v, a->vl};
+}
+
+nt_err snap_find(const snap *s, nt_str id, uint32_t *idx) {
+    int64_t f = strset_find(&s->ids, &s->pl, id);
+    if (f < 0)
+        return NT_ENOTFOUND;
+    *idx = (uint32_t)f;
+    return NT_OK;
+}
+
+const gaz_db *snap_gaz(const snap *s) {
+    return s->gaz;
+}
+
+bool snap_cue_has(const snap *s, const char *name, nt_str w) {
+    for (size_t i = 0; i < s->n_cues; i++)
+        if (strcmp(s->cues[i].name, name) == 0)
+            return strset_find(&s->cues[i].set, &s->pl, w) >= 0;
+    return false;
+}
+
+bool snap_is_common(const snap *s, nt_str w) {
+    return strset_find(&s->common, &s->pl, w) >= 0;
+}
+
+size_t snap_bytes(const snap *s) {
+    return s->pl.cap + s->n_ents * sizeof(snap_entity) + s->n_attrs * sizeof(battr) +
+           (s->ids.cap + s->common.cap) * sizeof(uint32_t) + gaz_db_bytes(s->gaz);
+}

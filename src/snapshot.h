@@ -1,0 +1,71 @@
+/* snapshot.h - the immutable model a request reads: the compiled matcher, the entity
+ * table (id, type, subtype, name, attributes, place facts used by the resolver) and the
+ * cue lists from models/. Built once (from LMDB entries or TSV files), then shared by all
+ * threads read-only; the daemon swaps whole snapshots (daemon/model.c).
+ * Pure: no LMDB, no HTTP, no globals. */
+#ifndef NT_SNAPSHOT_H
+#define NT_SNAPSHOT_H
+
+#include "entry.h"
+#include "gazetteer.h"
+#include "newstag.h"
+
+typedef struct snap snap;
+typedef struct snap_builder snap_builder;
+
+enum snap_ent_flag {
+    SNAP_PLACE_COUNTRY = 1, /* LOC subtype country */
+    SNAP_PLACE_ADMIN = 2,   /* LOC subtype admin1/admin2 */
+    SNAP_PLACE_CITY = 4,    /* LOC subtype city */
+    SNAP_PLACE_CAPITAL = 8, /* GeoNames PPLC / PPLA */
+    SNAP_MINOR = 16,        /* small place (population < 15000, not a seat): needs support */
+    SNAP_LOWPRIO = 32,      /* secondary source (source=wordnet): loses ties */
+};
+
+typedef struct snap_entity {
+    nt_str id, subtype, name;   /* borrowed from the snapshot */
+    nt_type type;
+    uint32_t flags;             /* enum snap_ent_flag */
+    char country[3];            /* ISO alpha-2 or "" */
+    uint32_t population;
+    uint32_t attr_begin, n_attrs;
+} snap_entity;
+
+/* Returns a new, empty builder. NT_ENOMEM. */
+nt_err snap_builder_new(snap_builder **out);
+void snap_builder_free(snap_builder *b);
+/* Adds a validated entry (copied). Tombstones are ignored. A single-word alias listed in
+ * the common-word list (snap_builder_load_words) becomes weak. NT_EINVAL for an alias
+ * the matcher cannot use (the entry is kept, the alias skipped: counted in skipped). */
+nt_err snap_builder_add(snap_builder *b, const ent_entry *e);
+/* Loads the text of a word list (one lower-case word per line, # comments): common
+ * English words that make single-word aliases weak. Call before adding entries. */
+nt_err snap_builder_load_words(snap_builder *b, nt_str text);
+/* Loads a cue list named `name` (e.g. "titles", "org_suffixes") from its text. */
+nt_err snap_builder_load_cues(snap_builder *b, const char *name, nt_str text);
+/* Compiles into a new snapshot (free with snap_free); `version` is the dictionary version
+ * it reflects. The builder must still be freed. NT_ENOMEM. */
+nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out);
+/* Aliases skipped as unusable so far. */
+size_t snap_builder_skipped(const snap_builder *b);
+
+void snap_free(snap *s);
+uint64_t snap_version(const snap *s);
+size_t snap_entity_count(const snap *s);
+/* Counts by type: out[NT_TYPE_COUNT]. */
+void snap_counts(const snap *s, size_t *out);
+/* Entity `i` (< snap_entity_count), borrowed from s. */
+const snap_entity *snap_entity_at(const snap *s, uint32_t i);
+/* Attribute k (< e->n_attrs) of entity e. */
+void snap_entity_attr(const snap *s, const snap_entity *e, uint32_t k, nt_str *key, nt_str *val);
+/* Index of the entity with `id`, or NT_ENOTFOUND. */
+nt_err snap_find(const snap *s, nt_str id, uint32_t *idx);
+const gaz_db *snap_gaz(const snap *s);
+/* True if folded single word `w` is in cue list `name`. */
+bool snap_cue_has(const snap *s, const char *name, nt_str w);
+/* True if `w` (folded) is a common English word. */
+bool snap_is_common(const snap *s, nt_str w);
+/* Bytes held by the snapshot. */
+size_t snap_bytes(const snap *s);
+
+#endif

@@ -1,0 +1,313 @@
+/* tagger.c - the pipeline of tagger.h: tokenize, scan the gazetteer, resolve each match
+ * to one entry (type and population priors, countries named in the article, other
+ * mentions of the same entry), drop weak matches without support, add names found by cue
+ * rules (names.c), link later mentions to earlier ones (coref), group mentions into
+ * entities. Reads only the immutable snapshot; all memory comes from the caller's arena. */
+#include "tagger.h"
+
+#include "tagger_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tagger_opts_init(tagger_opts *o) {
+    memset(o, 0, sizeof(*o));
+    o->events = true;
+}
+
+/* ---- context: what the article as a whole says ---- */
+
+static bool ctx_has_country(const tg_ctx *c, const char *cc) {
+    for (size_t i = 0; i < c->n_countries; i++)
+        if (memcmp(c->countries[i], cc, 2) == 0)
+            return true;
+    return false;
+}
+
+static void ctx_add_country(tg_ctx *c, const char *cc) {
+    if (!cc[0] || ctx_has_country(c, cc) || c->n_countries == TG_MAX_COUNTRIES)
+        return;
+    memcpy(c->countries[c->n_countries++], cc, 2);
+}
+
+/* Marks sentences that are headlines: ALL CAPS or Title Case. */
+static nt_err mark_headlines(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    c->headline = arena_calloc(c->a, d->n_sents ? d->n_sents : 1, 1);
+    if (!c->headline)
+        return NT_ENOMEM;
+    for (size_t s = 0; s < d->n_sents; s++) {
+        const tok_sentence *se = &d->sents[s];
+        size_t words = 0, caps = 0, allcaps = 0;
+        for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
+            const tok_token *t = &d->toks[i];
+            if (!(t->flags & TOK_WORD) || t->end - t->start < 4)
+                continue;
+            words++;
+            caps += (t->flags & TOK_CAP) != 0;
+            allcaps += (t->flags & TOK_ALLCAP) != 0;
+        }
+        if (words >= 2 && allcaps * 10 >= words * 7)
+            c->headline[s] = 2;
+        else if (words >= 3 && caps * 10 >= words * 6)
+            c->headline[s] = 1;
+    }
+    return NT_OK;
+}
+
+/* ---- resolution ---- */
+
+static double prior(const snap_entity *e, const gaz_out *o) {
+    double p;
+    if (e->type == NT_TYPE_LOC) {
+        if (e->flags & SNAP_PLACE_COUNTRY)
+            p = 100;
+        else if (e->flags & SNAP_PLACE_ADMIN)
+            p = 62;
+        else
+            p = 40 + 5 * log10((double)e->population + 1);
+        if (e->flags & SNAP_PLACE_CAPITAL)
+            p += 10;
+        if (e->flags & SNAP_MINOR)
+            p -= 20;
+    } else {
+        p = 75;
+    }
+    if (e->flags & SNAP_LOWPRIO)
+        p -= 25;
+    if (o->flags & GAZ_OUT_NAME)
+        p += 3;
+    if (o->flags & GAZ_OUT_WEAK)
+        p -= 10;
+    return p;
+}
+
+/* The first pass picks a provisional entity per match with priors alone and collects
+ * the countries the article is about; the second pass re-scores with that context. */
+static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
+    const gaz_out *o;
+    size_t n = gaz_node_outs(snap_gaz(c->s), m->node, &o);
+    double best = -1e9;
+    for (size_t i = 0; i < n; i++) {
+        if (!gaz_case_ok(&o[i], &c->doc, m->ts, m->te))
+            continue;
+        const snap_entity *e = snap_entity_at(c->s, o[i].entity);
+        double sc = prior(e, &o[i]);
+        if (with_ctx) {
+            if (e->country[0] && ctx_has_country(c, e->country) && e->type == NT_TYPE_LOC &&
+                !(e->flags & SNAP_PLACE_COUNTRY))
+                sc += 40;
+            if (c->strong_ent && c->strong_ent[o[i].entity / 8] >> (o[i].entity % 8) & 1)
+                sc += 50;
+        }
+        if (sc > best) {
+            best = sc;
+            m->ent = (int32_t)o[i].entity;
+            m->weak = (o[i].flags & GAZ_OUT_WEAK) != 0;
+            m->ambiguous = n > 1;
+        }
+    }
+    m->score = (float)best;
+}
+
+static bool is_never(const tg_ctx *c, const tg_cand *m) {
+    return m->te - m->ts == 1 && snap_cue_has(c->s, "never", tok_fold(&c->doc, m->ts));
+}
+
+static nt_err scan_and_resolve(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    size_t nm;
+    gaz_match *gm = arena_alloc(c->a, (d->n_toks + 1) * sizeof(gaz_match));
+    void *scratch = arena_alloc(c->a, gaz_scratch_size(d->n_toks));
+    c->cands = arena_calloc(c->a, d->n_toks + 1, sizeof(tg_cand));
+    size_t nents = snap_entity_count(c->s);
+    c->strong_ent = arena_calloc(c->a, nents / 8 + 1, 1);
+    if (!gm || !scratch || !c->cands || !c->strong_ent)
+        return NT_ENOMEM;
+    nt_err rc = gaz_scan(snap_gaz(c->s), d, scratch, gm, d->n_toks + 1, &nm);
+    if (rc != NT_OK)
+        return rc;
+    for (size_t i = 0; i < nm; i++) {
+        tg_cand *m = &c->cands[c->n_cands];
+        *m = (tg_cand){.ts = gm[i].tok_start, .te = gm[i].tok_end, .node = gm[i].node, .ent = -1};
+        if (is_never(c, m))
+            continue;
+        resolve_match(c, m, false);
+        if (m->ent < 0)
+            continue;
+        c->n_cands++;
+    }
+    /* countries the article names, and entities it names unambiguously */
+    for (size_t i = 0; i < c->n_cands; i++) {
+        const tg_cand *m = &c->cands[i];
+        const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
+        bool in_headline = c->headline[d->toks[m->ts].sent] != 0;
+        if (m->weak || (e->flags & SNAP_MINOR))
+            continue;
+        if ((e->flags & SNAP_PLACE_COUNTRY) ||
+            (!m->ambiguous && (e->type == NT_TYPE_LOC || e->type == NT_TYPE_NORP)))
+            ctx_add_country(c, e->country);
+        if (!in_headline || !(d->toks[m->ts].flags & TOK_SENT_START))
+            c->strong_ent[m->ent / 8] |= (uint8_t)(1u << (m->ent % 8));
+    }
+    for (size_t i = 0; i < c->n_cands; i++)
+        resolve_match(c, &c->cands[i], true);
+    return NT_OK;
+}
+
+/* True if the token before ts is a place preposition ("in Hawija"). */
+static bool after_place_prep(const tg_ctx *c, uint32_t ts) {
+    if (ts == 0)
+        return false;
+    return snap_cue_has(c->s, "place_preps", tok_fold(&c->doc, ts - 1));
+}
+
+/* Decides whether a resolved match is kept. Weak (common-word) aliases need the same
+ * entity named strongly elsewhere, or a capital that is not explained by the position
+ * (sentence start, headline); small places need their country in the article or a
+ * place preposition before them. */
+static bool supported(const tg_ctx *c, const tg_cand *m) {
+    const tok_doc *d = &c->doc;
+    const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
+    const tok_token *t0 = &d->toks[m->ts];
+    bool strong_elsewhere = c->strong_ent[m->ent / 8] >> (m->ent % 8) & 1;
+    bool start = (t0->flags & TOK_SENT_START) || (m->ts > 0 && (d->toks[m->ts - 1].flags & TOK_QUOTE) &&
+                 (d->toks[m->ts - 1].flags & TOK_SENT_START));
+    bool headline = c->headline[t0->sent] != 0;
+    if (m->weak && !(e->flags & SNAP_PLACE_COUNTRY)) {
+        if (strong_elsewhere && m->te - m->ts >= 1)
+            return !(start && headline) || strong_elsewhere;
+        if (start || headline)
+            return false;
+        if (e->flags & SNAP_MINOR)
+            return false;
+        if (e->type == NT_TYPE_LOC)
+            return after_place_prep(c, m->ts) || (e->country[0] && ctx_has_country(c, e->country));
+        return m->ts > 0 && nt_str_eq_c(tok_fold(d, m->ts - 1), "the");
+    }
+    if (e->flags & SNAP_MINOR) {
+        if (e->country[0] && ctx_has_country(c, e->country))
+            return true;
+        return strong_elsewhere && !start;
+    }
+    if (e->flags & SNAP_LOWPRIO)
+        return !start || m->te - m->ts > 1;
+    return true;
+}
+
+static nt_err filter_cands(tg_ctx *c) {
+    size_t k = 0;
+    for (size_t i = 0; i < c->n_cands; i++) {
+        tg_cand *m = &c->cands[i];
+        if (!supported(c, m))
+            continue;
+        m->source = TG_SRC_GAZETTEER;
+        m->conf = m->weak ? 0.7f : (m->ambiguous ? 0.85f : 0.95f);
+        c->cands[k++] = *m;
+    }
+    c->n_cands = k;
+    return tg__reindex(c);
+}
+
+/* ---- grouping ---- */
+
+static int cmp_cand(const void *x, const void *y) {
+    const tg_cand *a = x, *b = y;
+    return a->ts < b->ts ? -1 : a->ts > b->ts;
+}
+
+static nt_err group(tg_ctx *c, const tagger_opts *o, tg_result *out) {
+    const tok_doc *d = &c->doc;
+    qsort(c->cands, c->n_cands, sizeof(tg_cand), cmp_cand);
+    tg_entity *ents = arena_calloc(c->a, c->n_cands + 1, sizeof(tg_entity));
+    uint32_t *cnt = arena_calloc(c->a, c->n_cands + 1, sizeof(uint32_t));
+    int32_t *slot = arena_calloc(c->a, c->n_cands + 1, sizeof(int32_t));
+    if (!ents || !cnt || !slot)
+        return NT_ENOMEM;
+    size_t ne = 0, hcap = 16;
+    while (hcap < c->n_cands * 2 + 2)
+        hcap *= 2;
+    /* key → entity slot: key = snapshot index, or (1 << 31 | chain) for rule chains */
+    uint32_t *hkey = arena_alloc(c->a, hcap * sizeof(uint32_t));
+    int32_t *hval = arena_alloc(c->a, hcap * sizeof(int32_t));
+    if (!hkey || !hval)
+        return NT_ENOMEM;
+    memset(hkey, 0xFF, hcap * sizeof(uint32_t));
+    /* one entity per dictionary entry or rule chain, in order of first mention */
+    for (size_t i = 0; i < c->n_cands; i++) {
+        tg_cand *m = &c->cands[i];
+        nt_type ty = m->ent >= 0 ? snap_entity_at(c->s, (uint32_t)m->ent)->type : m->rtype;
+        if ((o->types && !(o->types >> ty & 1)) || m->conf < o->min_conf) {
+            slot[i] = -1;
+            continue;
+        }
+        uint32_t key = m->ent >= 0 ? (uint32_t)m->ent : (0x80000000u | m->chain);
+        size_t h = (key * 2654435761u) & (hcap - 1);
+        while (hkey[h] != UINT32_MAX && hkey[h] != key)
+            h = (h + 1) & (hcap - 1);
+        int32_t found;
+        if (hkey[h] == key) {
+            found = hval[h];
+        } else {
+            found = (int32_t)ne++;
+            hkey[h] = key;
+            hval[h] = found;
+            tg_entity *e = &ents[found];
+            e->snap_idx = m->ent;
+            if (m->ent >= 0) {
+                const snap_entity *se = snap_entity_at(c->s, (uint32_t)m->ent);
+                e->type = se->type;
+                e->id = se->id;
+                e->name = se->name;
+                e->subtype = se->subtype;
+            } else {
+                e->type = m->rtype;
+                e->id = c->chains[m->chain].id;
+                e->name = c->chains[m->chain].name;
+                e->subtype = (nt_str){"", 0};
+            }
+        }
+        slot[i] = found;
+        cnt[found]++;
+    }
+    for (size_t k = 0; k < ne; k++) {
+        ents[k].mentions = arena_alloc(c->a, cnt[k] * sizeof(tg_mention));
+        if (!ents[k].mentions)
+            return NT_ENOMEM;
+    }
+    for (size_t i = 0; i < c->n_cands; i++) {
+        if (slot[i] < 0)
+            continue;
+        const tg_cand *m = &c->cands[i];
+        tg_entity *e = &ents[slot[i]];
+        e->mentions[e->n_mentions++] = (tg_mention){
+            .start = d->toks[m->ts].start, .end = d->toks[m->te - 1].end, .tok_start = m->ts,
+            .tok_end = m->te, .sent = d->toks[m->ts].sent, .source = m->source, .conf = m->conf};
+    }
+    out->ents = ents;
+    out->n_ents = ne;
+    return NT_OK;
+}
+
+nt_err tagger_run(const snap *s, const char *text, size_t len, const tagger_opts *o,
+                  arena *a, tg_result *out) {
+    tg_ctx c;
+    nt_err rc;
+    memset(out, 0, sizeof(*out));
+    memset(&c, 0, sizeof(c));
+    c.s = s;
+    c.a = a;
+    if ((rc = tok_run(text, len, o->max_tokens, a, &c.doc)) != NT_OK)
+        return rc;
+    out->doc = c.doc;
+    if (c.doc.n_toks == 0)
+        return NT_OK;
+    if ((rc = mark_headlines(&c)) != NT_OK || (rc = scan_and_resolve(&c)) != NT_OK ||
+        (rc = filter_cands(&c)) != NT_OK || (rc = names_run(&c)) != NT_OK ||
+        (rc = coref_run(&c)) != NT_OK || (rc = group(&c, o, out)) != NT_OK)
+        return rc;
+    if (o->events && (rc = events_run(&c, o, out)) != NT_OK)
+        return rc;
+    return NT_OK;
+}
