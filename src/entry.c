@@ -173,8 +173,8 @@ nt_err ent_validate(const ent_entry *e, ent_diag *d) {
     }
     for (size_t i = 0; i < e->subtype.n; i++) {
         char c = e->subtype.p[i];
-        if (!((c >= 'a' && c <= 'z') || c == '_') || i >= 32) {
-            diag(d, (int)i + 1, "subtype", "subtype must be one lower-case word [a-z_], ≤ 32 bytes");
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') || i >= 32) {
+            diag(d, (int)i + 1, "subtype", "subtype must be one lower-case word [a-z0-9_], ≤ 32 bytes");
             return NT_EINVAL;
         }
     }

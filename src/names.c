@@ -135,6 +135,8 @@ static bool is_name_word(const tg_ctx *c, uint32_t i) {
 static uint32_t name_end(const tg_ctx *c, uint32_t i) {
     uint32_t n = (uint32_t)c->doc.n_toks, e = i, words = 0;
     while (e < n && words < 5) {
+        if (e > i && (c->doc.toks[e].flags & (TOK_SENT_START | TOK_NL_BEFORE)))
+            break;
         if (is_name_word(c, e)) {
             e++;
             words++;
@@ -199,6 +201,8 @@ static nt_err rule_titles(tg_ctx *c) {
         uint32_t s = i + best;
         if (s < n && (c->doc.toks[s].flags & TOK_PUNCT) && c->doc.text[c->doc.toks[s].start] == '.')
             s++; /* "Mr. Smith" tokenised as Mr + . */
+        if (s >= n || (c->doc.toks[s].flags & (TOK_SENT_START | TOK_NL_BEFORE)))
+            continue; /* the name must follow its title on the same line */
         uint32_t e = name_end(c, s);
         if (e == s)
             continue;

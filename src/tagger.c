@@ -50,7 +50,7 @@ static nt_err mark_headlines(tg_ctx *c) {
         }
         if (words >= 2 && allcaps * 10 >= words * 7)
             c->headline[s] = 2;
-        else if (words >= 3 && caps * 10 >= words * 6)
+        else if (words >= 4 && caps * 10 >= words * 8)
             c->headline[s] = 1;
     }
     return NT_OK;
@@ -105,6 +105,11 @@ static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
             best = sc;
             m->ent = (int32_t)o[i].entity;
             m->weak = (o[i].flags & GAZ_OUT_WEAK) != 0;
+            /* a short acronym in an ALL-CAPS line may be a word ("IS IS NOT OVER") */
+            if (o[i].mode == NT_CASE_EXACT && m->te - m->ts == 1 &&
+                c->doc.toks[m->ts].end - c->doc.toks[m->ts].start <= 3 &&
+                c->headline[c->doc.toks[m->ts].sent] == 2)
+                m->weak = true;
             m->ambiguous = n > 1;
         }
     }
@@ -148,7 +153,7 @@ static nt_err scan_and_resolve(tg_ctx *c) {
         if ((e->flags & SNAP_PLACE_COUNTRY) ||
             (!m->ambiguous && (e->type == NT_TYPE_LOC || e->type == NT_TYPE_NORP)))
             ctx_add_country(c, e->country);
-        if (!in_headline || !(d->toks[m->ts].flags & TOK_SENT_START))
+        if (!m->ambiguous && (!in_headline || !(d->toks[m->ts].flags & TOK_SENT_START)))
             c->strong_ent[m->ent / 8] |= (uint8_t)(1u << (m->ent % 8));
     }
     for (size_t i = 0; i < c->n_cands; i++)

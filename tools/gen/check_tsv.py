@@ -13,7 +13,7 @@ TYPES = {"PERSON", "ORG", "LOC", "WEAPON", "NORP", "FAC", "MISC"}
 PREFIX = {"PERSON": "person/", "ORG": "org/", "LOC": "loc/", "WEAPON": "weapon/",
           "NORP": "norp/", "FAC": "fac/", "MISC": "misc/"}
 ID_RE = re.compile(r"^[a-z0-9._/-]{3,128}$")
-SUB_RE = re.compile(r"^[a-z_]*$")
+SUB_RE = re.compile(r"^[a-z0-9_]*$")
 MODES = {"exact", "title", "any"}
 
 
