@@ -276,10 +276,65 @@ static nt_err rule_said(tg_ctx *c) {
     return NT_OK;
 }
 
+/* True if every token of [ts,te) is free or held by a candidate a person name may replace
+ * (a small place or a weak word: "Paul", "Bailey"), and none is a dictionary PERSON. */
+static bool free_for_person(const tg_ctx *c, uint32_t ts, uint32_t te, bool *covered) {
+    *covered = false;
+    for (uint32_t t = ts; t < te; t++) {
+        int64_t k = tg__covering(c, t);
+        if (k < 0)
+            continue;
+        *covered = true;
+        const tg_cand *m = &c->cands[k];
+        if (m->ent < 0 || m->ts < ts || m->te > te)
+            return false;
+        const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
+        if (e->type == NT_TYPE_PERSON || (e->flags & SNAP_PLACE_COUNTRY) ||
+            (e->type != NT_TYPE_LOC && !m->weak) || m->te - m->ts > 1)
+            return false;
+    }
+    return true;
+}
+
+/* Capitalised sequences the dictionary does not explain: a known given name first
+ * ("Stefan Edberg") or two or more capitalised words none of which is a common word
+ * ("Jansher Khan") → PERSON. ALL-CAPS lines are left alone. */
+static nt_err rule_capseq(tg_ctx *c) {
+    uint32_t n = (uint32_t)c->doc.n_toks;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!is_name_word(c, i) || c->headline[c->doc.toks[i].sent] == 2)
+            continue;
+        uint32_t s = i, e = name_end(c, i);
+        nt_str first = tok_fold(&c->doc, s);
+        bool sent_start = (c->doc.toks[s].flags & TOK_SENT_START) ||
+                          (s > 0 && (c->doc.toks[s - 1].flags & (TOK_QUOTE | TOK_PUNCT)) &&
+                           (c->doc.toks[s - 1].flags & TOK_SENT_START));
+        if (sent_start && snap_is_common(c->s, first) && !snap_cue_has(c->s, "first_names", first))
+            s++;
+        size_t words = 0, common = 0;
+        for (uint32_t t = s; t < e; t++) {
+            if (!(c->doc.toks[t].flags & TOK_WORD) || is_connector(c, t))
+                continue;
+            words++;
+            common += snap_is_common(c->s, tok_fold(&c->doc, t));
+        }
+        bool given = s < e && snap_cue_has(c->s, "first_names", tok_fold(&c->doc, s));
+        bool covered;
+        if (words >= 2 && e > s && (given || common == 0) && free_for_person(c, s, e, &covered) &&
+            !is_cue(c, "org_suffixes", e - 1, e) && !is_cue(c, "titles", s, s + 1)) {
+            nt_err rc = place_rule(c, NT_TYPE_PERSON, s, e, given ? 0.7f : 0.55f);
+            if (rc != NT_OK)
+                return rc;
+        }
+        i = e > i ? e - 1 : i;
+    }
+    return NT_OK;
+}
+
 nt_err names_run(tg_ctx *c) {
     nt_err rc;
     if ((rc = rule_titles(c)) != NT_OK || (rc = rule_org_suffix(c)) != NT_OK ||
-        (rc = rule_said(c)) != NT_OK)
+        (rc = rule_capseq(c)) != NT_OK || (rc = rule_said(c)) != NT_OK)
         return rc;
     return NT_OK;
 }

@@ -97,7 +97,7 @@ static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
         if (with_ctx) {
             if (e->country[0] && ctx_has_country(c, e->country) && e->type == NT_TYPE_LOC &&
                 !(e->flags & SNAP_PLACE_COUNTRY))
-                sc += 40;
+                sc += (e->flags & SNAP_MINOR) ? 20 : 40;
             if (c->strong_ent && c->strong_ent[o[i].entity / 8] >> (o[i].entity % 8) & 1)
                 sc += 50;
         }
