@@ -1,0 +1,587 @@
+/* api.c - the route table and the handlers. A handler reads as validate → run → render
+ * and returns nt_err; when it fails it describes the failure in an api_fail (status,
+ * stable code, message, offset/line/column) and the dispatcher sends the one uniform
+ * error body. POST /v1/tag checks, in order: Content-Type (before the body is read), body
+ * size (http.c, while it streams), parse, shape, UTF-8, then runs the tagger. */
+#include "api.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "json_io.h"
+#include "loader.h"
+#include "log.h"
+#include "tagger.h"
+#include "utf8.h"
+
+struct api {
+    const struct nt_config *cfg;
+    model *m;
+    char *openapi; /* contents of cfg->openapi_path, or NULL */
+    size_t openapi_len;
+    time_t started;
+    char build_date[32];
+};
+
+/* How a handler failed; rendered once by fail_reply(). */
+typedef struct api_fail {
+    int status;      /* 0 = from the nt_err table (http_status_for) */
+    char code[48];   /* "" = nt_errname(rc) */
+    char msg[256];   /* "" = nt_strerror(rc) */
+    long long offset;/* byte offset of bad input, or -1 */
+    int line, col;   /* position in a malformed JSON body, or 0 */
+} api_fail;
+
+typedef nt_err (*api_fn)(api *a, http_req *rq, api_fail *f);
+
+enum body_kind { BODY_PLAIN, BODY_JSON, BODY_HTML };
+
+static nt_err h_tag(api *a, http_req *rq, api_fail *f);
+static nt_err check_tag(api *a, http_req *rq, api_fail *f);
+static nt_err h_info(api *a, http_req *rq, api_fail *f);
+static nt_err h_health(api *a, http_req *rq, api_fail *f);
+static nt_err h_ready(api *a, http_req *rq, api_fail *f);
+static nt_err h_openapi(api *a, http_req *rq, api_fail *f);
+
+static const struct route {
+    const char *method; /* GET routes also answer HEAD */
+    const char *path;
+    api_fn handle;
+    api_fn check; /* header checks before the body is read; NULL = none */
+    bool shed;    /* answered 503 when too many requests are in flight */
+} routes[] = {
+    {"POST", "/v1/tag", h_tag, check_tag, true},
+    {"GET", "/v1/info", h_info, NULL, false},
+    {"GET", "/healthz", h_health, NULL, false},
+    {"GET", "/readyz", h_ready, NULL, false},
+    {"GET", "/openapi.yaml", h_openapi, NULL, false},
+};
+
+static double now_ms(void) {
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- failures ------------------------------------------------------------------- */
+
+static void fail_init(api_fail *f) {
+    memset(f, 0, sizeof(*f));
+    f->offset = -1;
+}
+
+static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Records a failure and returns rc, so handlers can write `return fail(...)`. */
+static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...) {
+    va_list ap;
+
+    f->status = status;
+    snprintf(f->code, sizeof(f->code), "%s", code ? code : "");
+    va_start(ap, fmt);
+    vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Records a failure described by the JSON edge (jio_diag). */
+static nt_err fail_diag(api_fail *f, nt_err rc, const jio_diag *d) {
+    f->status = d->status ? d->status : rc == NT_EPARSE ? 400 : 422;
+    snprintf(f->code, sizeof(f->code), "%s",
+             d->code[0] ? d->code : rc == NT_EPARSE ? "malformed_json" : "invalid_request");
+    snprintf(f->msg, sizeof(f->msg), "%s", d->msg[0] ? d->msg : nt_strerror(rc));
+    if (rc == NT_EPARSE && d->line > 0) {
+        f->line = d->line;
+        f->col = d->col;
+    }
+    return rc;
+}
+
+static void fail_reply(http_req *rq, nt_err rc, const api_fail *f) {
+    int status = f->status ? f->status : http_status_for(rc);
+    json_t *extra = NULL;
+
+    if (http_req_replied(rq))
+        return;
+    if (status >= 500 && status != 503)
+        log_msg(LOG_ERROR, "api", "%s %s: %s (%s)", http_req_method(rq), http_req_path(rq),
+                f->msg, nt_errname(rc));
+    if (f->offset >= 0 || f->line > 0) {
+        extra = json_object();
+        if (extra && f->offset >= 0)
+            json_object_set_new(extra, "offset", json_integer(f->offset));
+        if (extra && f->line > 0) {
+            json_object_set_new(extra, "line", json_integer(f->line));
+            json_object_set_new(extra, "column", json_integer(f->col));
+        }
+    }
+    http_reply_error(rq, status, f->code[0] ? f->code : nt_errname(rc),
+                     f->msg[0] ? f->msg : nt_strerror(rc), extra);
+}
+
+/* ---- routing and CORS ----------------------------------------------------------- */
+
+static bool method_matches(const struct route *r, const char *method) {
+    return strcmp(r->method, method) == 0 ||
+           (strcmp(r->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+/* The route for (path, method), or NULL; *path_known tells 404 from 405. */
+static const struct route *find_route(const char *path, const char *method, bool *path_known) {
+    *path_known = false;
+    for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++) {
+        if (strcmp(routes[i].path, path) != 0)
+            continue;
+        *path_known = true;
+        if (method_matches(&routes[i], method))
+            return &routes[i];
+    }
+    return NULL;
+}
+
+/* "GET, HEAD, OPTIONS" for the methods `path` supports. */
+static void allow_list(const char *path, char *buf, size_t len) {
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++)
+        if (strcmp(routes[i].path, path) == 0)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", routes[i].method,
+                                  strcmp(routes[i].method, "GET") == 0 ? ", HEAD, " : ", ");
+    snprintf(buf + (n < len ? n : len - 1), len - (n < len ? n : len - 1), "OPTIONS");
+}
+
+/* True if `origin` appears in the comma-separated list. */
+static bool origin_listed(const char *list, const char *origin) {
+    size_t olen = strlen(origin);
+
+    while (*list) {
+        const char *end = strchr(list, ',');
+        size_t n = end ? (size_t)(end - list) : strlen(list);
+        const char *p = list;
+
+        while (n > 0 && *p == ' ')
+            p++, n--;
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n == olen && strncasecmp(p, origin, n) == 0)
+            return true;
+        if (!end)
+            break;
+        list = end + 1;
+    }
+    return false;
+}
+
+/* Adds the CORS response headers when the request's Origin is allowed. */
+static bool add_cors(api *a, http_req *rq) {
+    const char *origin = http_req_header(rq, "Origin");
+    const char *list = a->cfg->cors_origins;
+
+    if (!origin || !list[0])
+        return false;
+    if (strcmp(list, "*") == 0)
+        return http_req_add_header(rq, "Access-Control-Allow-Origin", "*") == NT_OK;
+    if (!origin_listed(list, origin))
+        return false;
+    return http_req_add_header(rq, "Access-Control-Allow-Origin", origin) == NT_OK &&
+           http_req_add_header(rq, "Vary", "Origin") == NT_OK;
+}
+
+/* OPTIONS on a known path: 204 with Allow (and the CORS preflight answer). */
+static nt_err reply_options(http_req *rq, const char *allow, bool cors) {
+    nt_err rc = http_req_add_header(rq, "Allow", allow);
+
+    if (rc == NT_OK && cors)
+        rc = http_req_add_header(rq, "Access-Control-Allow-Methods", allow);
+    if (rc == NT_OK && cors)
+        rc = http_req_add_header(rq, "Access-Control-Allow-Headers",
+                                 "Content-Type, Authorization");
+    if (rc == NT_OK && cors)
+        rc = http_req_add_header(rq, "Access-Control-Max-Age", "600");
+    if (rc != NT_OK)
+        return rc;
+    return http_reply_empty(rq, 204);
+}
+
+static bool api_begin(void *ctx, http_req *rq) {
+    api *a = ctx;
+    const char *path = http_req_path(rq), *method = http_req_method(rq);
+    const struct route *r;
+    bool known, cors;
+    char allow[64];
+    api_fail f;
+    nt_err rc = NT_OK;
+
+    fail_init(&f);
+    cors = add_cors(a, rq);
+    r = find_route(path, method, &known);
+    if (!r && !known) {
+        rc = fail(&f, NT_ENOTFOUND, 404, "not_found", "no such resource: %.200s", path);
+        goto out;
+    }
+    if (!r) {
+        allow_list(path, allow, sizeof(allow));
+        if (strcmp(method, "OPTIONS") == 0) {
+            rc = reply_options(rq, allow, cors);
+            goto out;
+        }
+        rc = http_req_add_header(rq, "Allow", allow);
+        if (rc != NT_OK)
+            goto out;
+        rc = fail(&f, NT_EINVAL, 405, "method_not_allowed", "%.20s is not allowed on %s; use %s",
+                  method, path, allow);
+        goto out;
+    }
+    if (r->shed && http_req_overloaded(rq)) {
+        rc = fail(&f, NT_EBUSY, 503, "overloaded", "too many requests in flight; retry later");
+        goto out;
+    }
+    if (r->check && (rc = r->check(a, rq, &f)) != NT_OK)
+        goto out;
+    /* Even body-less routes answer from api_run: MHD 0.9.75 closes the connection after
+     * a reply queued before the request is complete, which would defeat keep-alive. */
+    return true;
+out:
+    if (rc != NT_OK)
+        fail_reply(rq, rc, &f);
+    return false;
+}
+
+static void api_run(void *ctx, http_req *rq) {
+    api *a = ctx;
+    const struct route *r;
+    bool known;
+    api_fail f;
+    nt_err rc;
+
+    fail_init(&f);
+    r = find_route(http_req_path(rq), http_req_method(rq), &known);
+    if (!r) /* cannot happen: api_begin only lets routed requests through */
+        rc = fail(&f, NT_EINTERNAL, 500, NULL, "request lost its route");
+    else
+        rc = r->handle(a, rq, &f);
+    if (rc != NT_OK)
+        fail_reply(rq, rc, &f);
+}
+
+/* ---- POST /v1/tag --------------------------------------------------------------- */
+
+static bool token_is(const char *p, size_t n, const char *word) {
+    return strlen(word) == n && strncasecmp(p, word, n) == 0;
+}
+
+/* Parses Content-Type: media type (case-insensitive), then `charset`, which must be
+ * UTF-8 (or its subset US-ASCII) when given. A missing header means text/plain. */
+static nt_err body_kind_of(const char *ct, enum body_kind *kind, api_fail *f) {
+    const char *p = ct, *end;
+    size_t n;
+
+    *kind = BODY_PLAIN;
+    if (!ct)
+        return NT_OK;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    n = strcspn(p, ";");
+    end = p + n;
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    if (n == 0 || token_is(p, n, "text/plain"))
+        *kind = BODY_PLAIN;
+    else if (token_is(p, n, "application/json"))
+        *kind = BODY_JSON;
+    else if (token_is(p, n, "text/html"))
+        return fail(f, NT_EINVAL, 415, "html_not_supported",
+                    "HTML input is not supported yet; send text/plain or application/json "
+                    "with \"text\"");
+    else
+        return fail(f, NT_EINVAL, 415, "unsupported_media_type",
+                    "Content-Type %.*s is not supported; use text/plain; charset=utf-8 or "
+                    "application/json", (int)(n > 80 ? 80 : n), p);
+    for (p = end; *p == ';';) {
+        const char *name, *val;
+        size_t nn, vn;
+
+        p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        name = p;
+        nn = strcspn(p, "=;");
+        p += nn;
+        if (*p != '=')
+            continue;
+        val = ++p;
+        vn = strcspn(p, ";");
+        p += vn;
+        while (vn > 0 && (val[vn - 1] == ' ' || val[vn - 1] == '\t'))
+            vn--;
+        if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"')
+            val++, vn -= 2;
+        while (nn > 0 && (name[nn - 1] == ' ' || name[nn - 1] == '\t'))
+            nn--;
+        if (token_is(name, nn, "charset") && !token_is(val, vn, "utf-8") &&
+            !token_is(val, vn, "utf8") && !token_is(val, vn, "us-ascii"))
+            return fail(f, NT_EINVAL, 415, "unsupported_charset",
+                        "charset %.*s is not supported; send UTF-8", (int)(vn > 40 ? 40 : vn),
+                        val);
+    }
+    return NT_OK;
+}
+
+static nt_err check_tag(api *a, http_req *rq, api_fail *f) {
+    enum body_kind kind;
+
+    (void)a;
+    return body_kind_of(http_req_header(rq, "Content-Type"), &kind, f);
+}
+
+struct query_ctx {
+    jio_request *req;
+    jio_diag *d;
+};
+
+static nt_err apply_query(void *ctx, const char *key, const char *val) {
+    struct query_ctx *q = ctx;
+
+    return jio_apply_option(q->req, key, val ? val : "", q->d);
+}
+
+/* Parse and shape: body → *req (strings borrow the body or *root). */
+static nt_err read_request(api *a, http_req *rq, json_t **root, jio_request *req,
+                           api_fail *f) {
+    nt_str body = http_req_body(rq);
+    enum body_kind kind;
+    jio_diag d;
+    nt_err rc;
+
+    memset(&d, 0, sizeof(d));
+    jio_request_init(req);
+    rc = body_kind_of(http_req_header(rq, "Content-Type"), &kind, f);
+    if (rc != NT_OK)
+        return rc;
+    if (kind == BODY_JSON && body.n > 0) {
+        rc = jio_parse_request(body.p, body.n, root, req, &d);
+        if (rc != NT_OK)
+            return fail_diag(f, rc, &d);
+        if (req->has_html)
+            return fail(f, NT_EINVAL, 422, "html_not_supported",
+                        "\"html\" input is not supported yet; send \"text\"");
+    } else { /* text/plain, or an empty body of any type: an empty document */
+        req->text = body;
+        req->has_text = true;
+        if (kind == BODY_PLAIN) {
+            struct query_ctx q = {req, &d};
+            rc = http_req_query_each(rq, apply_query, &q);
+            if (rc != NT_OK)
+                return fail_diag(f, rc, &d);
+        }
+    }
+    req->opts.max_tokens = a->cfg->max_tokens;
+    if (req->opts.published.n == 0)
+        req->opts.published = req->published;
+    return NT_OK;
+}
+
+/* Validate the text and run the tagger; *out gets the new response object. */
+static nt_err run_tag(api *a, const snap *s, const jio_request *req, http_req *rq,
+                      json_t **out, api_fail *f) {
+    nt_str text = req->text;
+    tg_result res;
+    jio_meta meta;
+    size_t bad = 0;
+    double t0;
+    nt_err rc;
+
+    if (utf8_validate(text.p, text.n, &bad) != NT_OK) {
+        f->offset = (long long)bad;
+        return fail(f, NT_EINVAL, 400, "invalid_utf8",
+                    "the text is not valid UTF-8 (first bad byte at offset %zu)", bad);
+    }
+    memset(&res, 0, sizeof(res));
+    t0 = now_ms();
+    rc = tagger_run(s, text.p, text.n, &req->opts, http_req_arena(rq), &res);
+    if (rc == NT_ELIMIT)
+        return fail(f, rc, 413, "too_many_tokens", "the text has more than %zu tokens",
+                    a->cfg->max_tokens);
+    if (rc == NT_ENOMEM)
+        return fail(f, rc, 503, NULL, "the request needs more memory than is available");
+    if (rc != NT_OK)
+        return fail(f, rc, 0, NULL, "tagging failed: %s", nt_strerror(rc));
+    memset(&meta, 0, sizeof(meta));
+    meta.id = req->id;
+    meta.unit = req->unit;
+    meta.took_ms = now_ms() - t0;
+    *out = jio_result(s, text, &res, &meta);
+    if (!*out)
+        return fail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
+    return NT_OK;
+}
+
+static nt_err h_tag(api *a, http_req *rq, api_fail *f) {
+    json_t *root = NULL, *out = NULL; /* both owned here */
+    model_ref *ref = NULL;
+    jio_request req;
+    nt_err rc;
+
+    rc = read_request(a, rq, &root, &req, f); /* req borrows root and the body */
+    if (rc != NT_OK)
+        goto out;
+    ref = model_acquire(a->m);
+    if (!ref) {
+        rc = fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
+        goto out;
+    }
+    rc = run_tag(a, model_ref_snap(ref), &req, rq, &out, f);
+    if (rc != NT_OK)
+        goto out;
+    rc = http_reply_json(rq, 200, out);
+out:
+    json_decref(out);
+    json_decref(root);
+    model_release(ref);
+    return rc;
+}
+
+/* ---- GET routes ----------------------------------------------------------------- */
+
+static nt_err reply_new(http_req *rq, int status, json_t *j) {
+    nt_err rc;
+
+    if (!j)
+        return NT_ENOMEM;
+    rc = http_reply_json(rq, status, j);
+    json_decref(j);
+    return rc;
+}
+
+static nt_err h_health(api *a, http_req *rq, api_fail *f) {
+    (void)a;
+    (void)f;
+    return reply_new(rq, 200, json_pack("{ss}", "status", "ok"));
+}
+
+static nt_err h_ready(api *a, http_req *rq, api_fail *f) {
+    model_ref *ref = model_acquire(a->m);
+    nt_err rc;
+
+    if (!ref)
+        return fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
+    rc = reply_new(rq, 200,
+                   json_pack("{ss s{sIsI}}", "status", "ready", "dictionary", "version",
+                             (json_int_t)snap_version(model_ref_snap(ref)), "entities",
+                             (json_int_t)snap_entity_count(model_ref_snap(ref))));
+    model_release(ref);
+    return rc;
+}
+
+static json_t *dictionary_json(const snap *s, const model_info *mi) {
+    size_t counts[NT_TYPE_COUNT];
+    json_t *by_type = json_object();
+
+    snap_counts(s, counts);
+    for (int t = 0; by_type && t < NT_TYPE_COUNT; t++)
+        json_object_set_new(by_type, nt_type_name((nt_type)t), json_integer((json_int_t)counts[t]));
+    return json_pack("{sIsIsosIsIsIsbsb}", "version", (json_int_t)snap_version(s), "entities",
+                     (json_int_t)snap_entity_count(s), "by_type", by_type, "aliases",
+                     (json_int_t)mi->last.aliases, "skipped_aliases",
+                     (json_int_t)mi->last.skipped_aliases, "bytes", (json_int_t)snap_bytes(s),
+                     "from_cache", mi->last.from_cache, "lmdb", mi->dict_open);
+}
+
+static json_t *reloads_json(const model_info *mi) {
+    char at[32] = "";
+    struct tm tm;
+
+    if (mi->last_load_at && gmtime_r(&mi->last_load_at, &tm))
+        strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_pack("{sI sI sf ss? ss? sb}", "loads", (json_int_t)mi->loads, "failures",
+                     (json_int_t)mi->load_failures, "last_ms", mi->last_load_ms, "last_at",
+                     at[0] ? at : NULL, "last_error",
+                     mi->last_error[0] ? mi->last_error : NULL, "running", mi->reloading);
+}
+
+static nt_err h_info(api *a, http_req *rq, api_fail *f) {
+    const struct nt_config *c = a->cfg;
+    model_ref *ref = model_acquire(a->m);
+    json_t *dj = NULL;
+    model_info mi;
+    nt_err rc;
+
+    (void)f;
+    model_get_info(a->m, &mi);
+    dj = ref ? dictionary_json(model_ref_snap(ref), &mi) : json_null();
+    rc = reply_new(
+        rq, 200,
+        json_pack("{ss ss s{ss ss} so so s{sI sI} s{sI sI sI sI sI}}", "name", "newstag", "version",
+                  NT_VERSION, "build", "date", a->build_date, "compiler", __VERSION__,
+                  "dictionary", dj, "reloads", reloads_json(&mi), "server", "threads",
+                  (json_int_t)c->threads, "uptime_s", (json_int_t)(time(NULL) - a->started),
+                  "limits", "max_body", (json_int_t)c->max_body, "max_tokens",
+                  (json_int_t)c->max_tokens, "conn_timeout_s", (json_int_t)c->conn_timeout_s,
+                  "conn_limit", (json_int_t)c->conn_limit, "max_in_flight",
+                  (json_int_t)c->max_in_flight));
+    model_release(ref);
+    return rc;
+}
+
+static nt_err h_openapi(api *a, http_req *rq, api_fail *f) {
+    if (!a->openapi)
+        return fail(f, NT_ENOTFOUND, 404, "not_found", "no OpenAPI file is installed");
+    return http_reply_static(rq, 200, "application/yaml; charset=utf-8", a->openapi,
+                             a->openapi_len);
+}
+
+/* ---- lifecycle ------------------------------------------------------------------ */
+
+/* __DATE__ "Mmm dd yyyy" + __TIME__ → "yyyy-mm-ddThh:mm:ss". */
+static void build_date(char *out, size_t len) {
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const char *d = __DATE__, *m = strstr(months, (char[4]){d[0], d[1], d[2], 0});
+
+    snprintf(out, len, "%.4s-%02d-%c%cT%s", d + 7, m ? (int)(m - months) / 3 + 1 : 0,
+             d[4] == ' ' ? '0' : d[4], d[5], __TIME__);
+}
+
+nt_err api_new(const struct nt_config *c, model *m, api **out) {
+    api *a = calloc(1, sizeof(*a));
+    nt_err rc;
+
+    *out = NULL;
+    if (!a)
+        return NT_ENOMEM;
+    a->cfg = c;
+    a->m = m;
+    a->started = time(NULL);
+    build_date(a->build_date, sizeof(a->build_date));
+    if (c->openapi_path[0]) {
+        rc = loader_read_file(c->openapi_path, &a->openapi, &a->openapi_len);
+        if (rc == NT_ENOMEM) {
+            free(a);
+            return rc;
+        }
+        if (rc != NT_OK)
+            log_msg(LOG_WARN, "api", "no OpenAPI file at %s: GET /openapi.yaml answers 404",
+                    c->openapi_path);
+    }
+    *out = a;
+    return NT_OK;
+}
+
+void api_free(api *a) {
+    if (!a)
+        return;
+    free(a->openapi);
+    free(a);
+}
+
+void api_hooks(api *a, http_hooks *h) {
+    h->ctx = a;
+    h->begin = api_begin;
+    h->run = api_run;
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""rawhttp.py - socket-level cases curl cannot express, for tests/integration/run.sh.
+
+  rawhttp.py huge-length PORT        announce a 1 TB body, send 10 bytes: expect a 413 at once
+  rawhttp.py slow-headers PORT SECS  send half a request line, then wait: expect the server
+                                     to close the connection within SECS seconds
+  rawhttp.py drain PORT PID          start a POST, SIGTERM the daemon halfway through the
+                                     body, finish the body: expect a 200 (drained, not cut)
+
+Prints one line of details and exits 0 when the expectation holds, 1 otherwise.
+Standard library only."""
+import os
+import signal
+import socket
+import sys
+import time
+
+
+def connect(port, timeout=10.0):
+    s = socket.create_connection(("127.0.0.1", int(port)), timeout=timeout)
+    s.settimeout(timeout)
+    return s
+
+
+def read_response(s):
+    """Reads until the peer closes or a full Content-Length body is in."""
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+        head, sep, body = data.partition(b"\r\n\r\n")
+        if sep:
+            for line in head.split(b"\r\n")[1:]:
+                k, _, v = line.partition(b":")
+                if k.strip().lower() == b"content-length" and len(body) >= int(v):
+                    return data
+    return data
+
+
+def status_of(resp):
+    try:
+        return int(resp.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def huge_length(port):
+    s = connect(port)
+    t0 = time.time()
+    s.sendall(b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+              b"Content-Length: 1000000000000\r\n\r\n0123456789")
+    resp = read_response(s)
+    dt = time.time() - t0
+    st = status_of(resp)
+    ok = st == 413 and b"body_too_large" in resp and dt < 5
+    print(f"status={st} seconds={dt:.2f}")
+    return ok
+
+
+def slow_headers(port, secs):
+    s = connect(port, timeout=float(secs) + 5)
+    s.sendall(b"POST /v1/tag HTT")
+    t0 = time.time()
+    try:
+        data = s.recv(4096)
+    except (ConnectionResetError, socket.timeout) as e:
+        data = repr(e).encode()
+    dt = time.time() - t0
+    ok = (data == b"" or data.startswith(b"ConnectionReset")) and dt <= float(secs)
+    print(f"closed_after={dt:.2f}s got={data[:40]!r}")
+    return ok
+
+
+def drain(port, pid):
+    body = ("The Royal Air Force struck Homs. " * 100).encode()
+    s = connect(port)
+    s.sendall(b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:100])
+    time.sleep(0.3)  # the request is now in flight
+    os.kill(int(pid), signal.SIGTERM)
+    time.sleep(0.5)
+    s.sendall(body[100:])
+    resp = read_response(s)
+    st = status_of(resp)
+    print(f"status={st}")
+    return st == 200 and b"org/royal-air-force" in resp
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == "huge-length":
+        return huge_length(argv[2])
+    if cmd == "slow-headers":
+        return slow_headers(argv[2], argv[3])
+    if cmd == "drain":
+        return drain(argv[2], argv[3])
+    print("unknown command", cmd)
+    return False
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(0 if main(sys.argv) else 1)
+    except OSError as e:
+        print(f"error: {e}")
+        sys.exit(1)

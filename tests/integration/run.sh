@@ -1,0 +1,410 @@
+#!/usr/bin/env bash
+# tests/integration/run.sh - black-box tests of the HTTP daemon: starts $BUILD/newstagd
+# (BUILD defaults to build; build/san under `make test`) on 127.0.0.1 port 0 with a
+# fixture dictionary imported by $BUILD/newstag, runs curl/python cases, prints
+# `PASS name` / `FAIL name (details)` per case and `integration: N passed, N failed`;
+# exits 1 if any failed. Needs bash, curl and python3 (stdlib) only. Daemons are always
+# killed on exit (trap). After every case the daemon must still answer /healthz.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+DAEMON=$BUILD/newstagd
+CLI=$BUILD/newstag
+HERE=$ROOT/tests/integration
+RAW="python3 $HERE/rawhttp.py"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/newstag-it.XXXXXX")
+PASSED=0
+FAILED=0
+PIDS=()
+
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $1 ($2)"; }
+
+# start NAME ARGS... : starts a daemon, waits for its port file and /readyz; sets
+# PORT_<NAME>, PID_<NAME>. Returns 1 (with the log tail) if it does not come up.
+start() {
+    local name=$1 i port="" pid
+    shift
+    "$DAEMON" --listen 127.0.0.1 --port 0 --port-file "$TMP/$name.port" \
+        --models "$ROOT/models" "$@" 2>"$TMP/$name.log" &
+    pid=$!
+    PIDS+=("$pid")
+    for i in $(seq 1 200); do
+        [ -s "$TMP/$name.port" ] && port=$(cat "$TMP/$name.port") && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ -z "$port" ]; then
+        echo "daemon $name did not start; log:" >&2
+        tail -5 "$TMP/$name.log" >&2
+        return 1
+    fi
+    for i in $(seq 1 200); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/readyz")" = 200 ] && break
+        sleep 0.05
+    done
+    printf -v "PORT_$name" '%s' "$port"
+    printf -v "PID_$name" '%s' "$pid"
+}
+
+# req OUT CURL-ARGS... : runs curl with a timeout; body in $TMP/OUT, headers in
+# $TMP/OUT.h; prints the status code (000 when the request failed).
+req() {
+    local out=$1
+    shift
+    curl -sS --max-time 20 -o "$TMP/$out" -D "$TMP/$out.h" -w '%{http_code}' "$@" 2>"$TMP/$out.err"
+}
+
+# jcheck FILE EXPR : python3 evaluates EXPR with d = the JSON in FILE (plus s = the raw
+# text and env = the environment); prints what it saw on failure.
+jcheck() {
+    python3 - "$1" "$2" <<'EOF'
+import json, os, sys
+env = os.environ
+raw = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+try:
+    d = json.loads(raw)
+except ValueError as e:
+    print(f"not JSON: {e}: {raw[:200]!r}"); sys.exit(1)
+s = raw
+try:
+    ok = eval(sys.argv[2])
+except Exception as e:
+    ok = False
+    print(f"{type(e).__name__}: {e}: {raw[:300]}")
+    sys.exit(1)
+if not ok:
+    print(raw[:300].strip())
+sys.exit(0 if ok else 1)
+EOF
+}
+
+# alive PORT : /healthz answers 200
+alive() {
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$1/healthz")" = 200 ]
+}
+
+# expect NAME STATUS GOT OUT [EXPR] : the status matches, the body is JSON with the
+# uniform content type, EXPR holds, and the daemon on $P is still alive afterwards.
+expect() {
+    local name=$1 want=$2 got=$3 out=$4 expr=${5:-True} why
+    if [ "$got" != "$want" ]; then
+        fail "$name" "status $got, want $want: $(head -c 300 "$TMP/$out" 2>/dev/null) $(cat "$TMP/$out.err" 2>/dev/null)"
+    elif ! grep -qi '^content-type: application/json; charset=utf-8' "$TMP/$out.h"; then
+        fail "$name" "content type: $(grep -i '^content-type' "$TMP/$out.h")"
+    elif ! why=$(jcheck "$TMP/$out" "$expr"); then
+        fail "$name" "$why"
+    elif ! alive "$P"; then
+        fail "$name" "daemon no longer answers /healthz"
+    else
+        pass "$name"
+    fi
+}
+
+# ---- setup -----------------------------------------------------------------------
+for tool in curl python3; do
+    command -v $tool >/dev/null || { echo "integration: $tool is missing"; exit 1; }
+done
+if [ ! -x "$DAEMON" ] || [ ! -x "$CLI" ]; then
+    echo "integration: build $DAEMON and $CLI first (make)"
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
+if ! "$CLI" import --db "$TMP/db" "$HERE"/fixtures/*.tsv >"$TMP/import.log" 2>&1; then
+    echo "integration: fixture import failed: $(cat "$TMP/import.log")"
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
+if ! start main --db "$TMP/db" --openapi "$ROOT/docs/openapi.yaml" --cors-origins "https://cms.example"; then
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
+P=$PORT_main
+U="http://127.0.0.1:$P"
+TXT='-H Content-Type:text/plain;charset=utf-8'
+JSN='-H Content-Type:application/json'
+
+# ---- operations ------------------------------------------------------------------
+st=$(req o "$U/healthz")
+expect healthz 200 "$st" o 'd == {"status": "ok"}'
+
+st=$(req o "$U/readyz")
+expect readyz 200 "$st" o 'd["status"] == "ready" and d["dictionary"]["entities"] == 13'
+
+st=$(req o "$U/v1/info")
+expect info 200 "$st" o 'd["name"] == "newstag" and d["version"] and d["dictionary"]["entities"] == 13 and d["dictionary"]["by_type"]["LOC"] == 6 and d["dictionary"]["version"] >= 1 and d["reloads"]["loads"] == 1 and d["limits"]["max_body"] == 2097152 and d["server"]["threads"] >= 1'
+
+st=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -I "$U/healthz")
+[ "$st" = 200 ] && pass head_healthz || fail head_healthz "status $st"
+
+if [ -f "$ROOT/docs/openapi.yaml" ]; then
+    st=$(req o "$U/openapi.yaml")
+    if [ "$st" = 200 ] && grep -q '^openapi: 3' "$TMP/o" && grep -qi '^content-type: application/yaml' "$TMP/o.h"; then
+        pass openapi_yaml
+    else
+        fail openapi_yaml "status $st"
+    fi
+fi
+
+# ---- tagging ---------------------------------------------------------------------
+export SENT='The Ministry of Defence said four Tornado GR4s struck targets near Homs in Syria.'
+st=$(req o $TXT --data-binary "$SENT" "$U/v1/tag")
+expect tag_plain 200 "$st" o '[(m["text"], m["start"], m["end"], m["source"]) for e in d["entities"] if e["id"] == "org/ministry-of-defence-uk" for m in e["mentions"]] == [("Ministry of Defence", 4, 23, "gazetteer")] and {e["id"] for e in d["entities"]} >= {"loc/homs", "loc/syria", "weapon/tornado-gr4"} and d["offsets"] == "char" and isinstance(d["took_ms"], (int, float)) and d["dictionary"]["entities"] == 13 and d["sentences"] and all(m["text"] == env["SENT"][m["start"]:m["end"]] for e in d["entities"] for m in e["mentions"])'
+
+st=$(req o $TXT --data-binary "$SENT" "$U/v1/tag?types=LOC&id=q-1&offsets=byte&events=false")
+expect tag_query_options 200 "$st" o 'd["id"] == "q-1" and d["offsets"] == "byte" and d["entities"] and all(e["type"] == "LOC" for e in d["entities"])'
+
+st=$(req o --data-binary "$SENT" -H 'Content-Type:' "$U/v1/tag")
+expect tag_no_content_type 200 "$st" o 'len(d["entities"]) >= 3'
+
+# One text with emoji (astral: 2 UTF-16 units, 4 bytes) and accents (2 bytes) before
+# and between the entities; for each unit, every mention's text must equal its slice.
+UNI='😀 Şanlıurfa, 👍🏽 São Paulo and Zürich — “Homs” in Syria 🇸🇾.'
+for unit in char utf16 byte; do
+    python3 -c 'import json,sys; print(json.dumps({"id": "doc-"+sys.argv[2], "text": sys.argv[1], "options": {"offsets": sys.argv[2]}}))' "$UNI" "$unit" >"$TMP/uni.json"
+    st=$(req o $JSN --data-binary @"$TMP/uni.json" "$U/v1/tag")
+    expect "tag_json_offsets_$unit" 200 "$st" o '
+(lambda T, u: d["id"] == "doc-" + u and d["offsets"] == u
+ and {e["id"] for e in d["entities"]} >= {"loc/sanliurfa", "loc/sao-paulo", "loc/zurich", "loc/homs", "loc/syria"}
+ and all(m["text"] == (T[m["start"]:m["end"]] if u == "char" else
+                       T.encode("utf-16-le")[2*m["start"]:2*m["end"]].decode("utf-16-le") if u == "utf16" else
+                       T.encode()[m["start"]:m["end"]].decode())
+         for e in d["entities"] for m in e["mentions"])
+ and all((T[x["start"]:x["end"]] if u == "char" else T.encode("utf-16-le")[2*x["start"]:2*x["end"]].decode("utf-16-le") if u == "utf16" else T.encode()[x["start"]:x["end"]].decode()).strip() for x in d["sentences"])
+)(json.load(open("'"$TMP/uni.json"'", encoding="utf-8"))["text"], "'"$unit"'")'
+done
+
+st=$(req o $TXT --data-binary 'The IS fighters said it is over; ISIS is the same as Daesh.' "$U/v1/tag")
+expect tag_exact_case 200 "$st" o 'sorted(m["text"] for e in d["entities"] if e["id"] == "org/islamic-state" for m in e["mentions"]) == ["Daesh", "IS", "ISIS"]'
+
+st=$(req o -X POST $TXT "$U/v1/tag")
+expect empty_body 200 "$st" o 'd["entities"] == [] and d["events"] == []'
+
+st=$(req o -X POST $JSN "$U/v1/tag")
+expect empty_json_body 200 "$st" o 'd["entities"] == [] and d["events"] == []'
+
+st=$(req o $JSN --data-binary '{"text": ""}' "$U/v1/tag")
+expect empty_text 200 "$st" o 'd["entities"] == [] and d["events"] == [] and d["sentences"] == []'
+
+printf 'Homs\0Syria\0\0 and the RAF\0' >"$TMP/nul.txt"
+st=$(req o $TXT --data-binary @"$TMP/nul.txt" "$U/v1/tag")
+expect nul_bytes 200 "$st" o '"loc/homs" in {e["id"] for e in d["entities"]}'
+
+# ---- bad input -------------------------------------------------------------------
+printf 'ab\xffcd' >"$TMP/bad.txt"
+st=$(req o $TXT --data-binary @"$TMP/bad.txt" "$U/v1/tag")
+expect invalid_utf8 400 "$st" o 'd["error"]["code"] == "invalid_utf8" and d["error"]["offset"] == 2 and d["error"]["message"]'
+
+printf 'Syria \xed\xa0\x80 surrogate' >"$TMP/bad2.txt"
+st=$(req o $TXT --data-binary @"$TMP/bad2.txt" "$U/v1/tag")
+expect invalid_utf8_surrogate 400 "$st" o 'd["error"]["code"] == "invalid_utf8" and d["error"]["offset"] == 6'
+
+printf '{\n  "text": "Homs",\n  "id": 12,,\n}' >"$TMP/bad.json"
+st=$(req o $JSN --data-binary @"$TMP/bad.json" "$U/v1/tag")
+expect malformed_json 400 "$st" o 'd["error"]["code"] and d["error"]["line"] == 3 and d["error"]["column"] >= 1 and d["error"]["message"]'
+
+st=$(req o $JSN --data-binary '{"text": 1}' "$U/v1/tag")
+expect wrong_shape_text 422 "$st" o 'd["error"]["code"] and "text" in d["error"]["message"]'
+
+st=$(req o $JSN --data-binary '["Homs"]' "$U/v1/tag")
+expect wrong_shape_array 422 "$st" o 'd["error"]["code"]'
+
+st=$(req o $JSN --data-binary '{"id": "x"}' "$U/v1/tag")
+expect wrong_shape_no_text 422 "$st" o 'd["error"]["code"]'
+
+st=$(req o $JSN --data-binary '{"text": "a", "html": "<p>a</p>"}' "$U/v1/tag")
+expect wrong_shape_text_and_html 422 "$st" o 'd["error"]["code"]'
+
+st=$(req o $JSN --data-binary '{"text": "Homs", "options": {"offsets": "utf8"}}' "$U/v1/tag")
+expect bad_option_value 422 "$st" o 'd["error"]["code"]'
+
+st=$(req o $JSN --data-binary '{"text": "Homs", "options": {"colour": "red"}}' "$U/v1/tag")
+expect unknown_option_json 422 "$st" o 'd["error"]["code"] == "unknown_option"'
+
+st=$(req o $TXT --data-binary 'Homs' "$U/v1/tag?colour=red")
+expect unknown_option_query 422 "$st" o 'd["error"]["code"] == "unknown_option"'
+
+st=$(req o $JSN --data-binary '{"html": "<p>Homs</p>"}' "$U/v1/tag")
+expect html_json_not_supported 422 "$st" o 'd["error"]["code"] == "html_not_supported"'
+
+st=$(req o -H 'Content-Type: text/html' --data-binary '<p>Homs</p>' "$U/v1/tag")
+expect html_body_not_supported 415 "$st" o 'd["error"]["code"] == "html_not_supported"'
+
+st=$(req o -H 'Content-Type: application/xml' --data-binary '<a/>' "$U/v1/tag")
+expect unsupported_media_type 415 "$st" o 'd["error"]["code"] == "unsupported_media_type"'
+
+st=$(req o --data 'text=Homs' "$U/v1/tag")
+expect form_urlencoded 415 "$st" o 'd["error"]["code"] == "unsupported_media_type"'
+
+st=$(req o -H 'Content-Type: text/plain; charset=ISO-8859-1' --data-binary 'Homs' "$U/v1/tag")
+expect unsupported_charset 415 "$st" o 'd["error"]["code"] == "unsupported_charset"'
+
+st=$(req o -H 'Content-Type: Text/Plain; Charset="UTF-8"' --data-binary 'Homs' "$U/v1/tag")
+expect content_type_case 200 "$st" o 'd["entities"][0]["id"] == "loc/homs"'
+
+python3 -c 'print("{\"text\": " + "[" * 100000 + "]" * 100000 + "}")' >"$TMP/deep.json"
+st=$(req o $JSN --data-binary @"$TMP/deep.json" "$U/v1/tag")
+case $st in 400 | 422) expect deeply_nested_json "$st" "$st" o 'd["error"]["code"]' ;;
+*) fail deeply_nested_json "status $st" ;; esac
+
+st=$(req o "$U/v1/nothing-here")
+expect not_found 404 "$st" o 'd["error"]["code"] == "not_found"'
+
+st=$(req o -X PUT $TXT --data-binary 'x' "$U/v1/tag")
+expect method_not_allowed 405 "$st" o 'd["error"]["code"] == "method_not_allowed"'
+grep -qi '^allow:.*POST' "$TMP/o.h" && pass allow_header_post || fail allow_header_post "$(grep -i '^allow' "$TMP/o.h")"
+
+st=$(req o -X POST --data-binary 'x' "$U/healthz")
+expect method_not_allowed_get_route 405 "$st" o 'd["error"]["code"] == "method_not_allowed"'
+grep -qi '^allow:.*GET' "$TMP/o.h" && pass allow_header_get || fail allow_header_get "$(grep -i '^allow' "$TMP/o.h")"
+
+st=$(curl -sS --max-time 10 -o /dev/null -D "$TMP/opt.h" -w '%{http_code}' -X OPTIONS -H 'Origin: https://cms.example' -H 'Access-Control-Request-Method: POST' "$U/v1/tag")
+if [ "$st" = 204 ] && grep -qi '^access-control-allow-origin: https://cms.example' "$TMP/opt.h" && grep -qi '^access-control-allow-methods:.*POST' "$TMP/opt.h"; then
+    pass cors_preflight
+else
+    fail cors_preflight "status $st: $(tr '\r\n' '  ' <"$TMP/opt.h")"
+fi
+st=$(req o -H 'Origin: https://evil.example' $TXT --data-binary 'Homs' "$U/v1/tag")
+if [ "$st" = 200 ] && ! grep -qi '^access-control-allow-origin' "$TMP/o.h"; then
+    pass cors_other_origin
+else
+    fail cors_other_origin "status $st"
+fi
+
+# ---- size and pathological input (default limits: 2 MiB body, 1M tokens) -----------
+python3 -c 'import sys; sys.stdout.write("Syria" + "x" * 1000000)' >"$TMP/word.txt"
+t0=$(date +%s%N)
+st=$(req o $TXT --data-binary @"$TMP/word.txt" "$U/v1/tag")
+ms=$((($(date +%s%N) - t0) / 1000000))
+case $st in
+200 | 413 | 422) [ $ms -lt 5000 ] && expect one_mb_word "$st" "$st" o 'True' || fail one_mb_word "took ${ms} ms" ;;
+*) fail one_mb_word "status $st" ;;
+esac
+
+python3 -c 'import sys; sys.stdout.write("a\n" * 100000)' >"$TMP/lines.txt"
+t0=$(date +%s%N)
+st=$(req o $TXT --data-binary @"$TMP/lines.txt" "$U/v1/tag")
+ms=$((($(date +%s%N) - t0) / 1000000))
+case $st in
+200 | 413 | 422) [ $ms -lt 5000 ] && expect hundred_k_lines "$st" "$st" o 'True' || fail hundred_k_lines "took ${ms} ms" ;;
+*) fail hundred_k_lines "status $st" ;;
+esac
+
+python3 -c 'import sys; sys.stdout.write("Homs, Syria. " * 80000)' >"$TMP/big.txt"
+st=$(req o $TXT --data-binary @"$TMP/big.txt" "$U/v1/tag")
+expect one_mb_article 200 "$st" o 'len(d["entities"]) == 2 and len(d["entities"][0]["mentions"]) == 80000'
+
+# ---- concurrency -----------------------------------------------------------------
+CURLS=()
+for i in $(seq 1 50); do
+    curl -s --max-time 20 -o /dev/null -w '%{http_code}\n' $TXT --data-binary "$SENT $i" "$U/v1/tag" >"$TMP/par.$i" &
+    CURLS+=($!)
+done
+for pid in "${CURLS[@]}"; do wait "$pid"; done # not a bare `wait`: the daemons are children too
+n200=$(cat "$TMP"/par.* | grep -c '^200$')
+if [ "$n200" = 50 ] && alive "$P"; then pass concurrent_50; else fail concurrent_50 "$n200 of 50 answered 200"; fi
+
+# ---- reload on SIGHUP ------------------------------------------------------------
+printf 'id\ttype\tsubtype\tname\taliases\tattributes\nloc/aleppo\tLOC\tcity\tAleppo\tHalab\tcountry=SY;population=2098000\n' >"$TMP/extra.tsv"
+if "$CLI" import --db "$TMP/db" "$HERE"/fixtures/*.tsv "$TMP/extra.tsv" >"$TMP/import2.log" 2>&1; then
+    kill -HUP "$PID_main"
+    ok=0
+    for i in $(seq 1 100); do
+        req o "$U/v1/info" >/dev/null
+        if jcheck "$TMP/o" 'd["reloads"]["loads"] == 2 and d["dictionary"]["entities"] == 14' >/dev/null; then ok=1; break; fi
+        sleep 0.05
+    done
+    st=$(req o $TXT --data-binary 'Shelling in Aleppo, Syria.' "$U/v1/tag")
+    if [ $ok = 1 ]; then
+        expect sighup_reload 200 "$st" o '"loc/aleppo" in [e["id"] for e in d["entities"]] and d["dictionary"]["version"] >= 2'
+    else
+        fail sighup_reload "no reload seen: $(head -c 300 "$TMP/o")"
+    fi
+else
+    fail sighup_reload "second import failed: $(cat "$TMP/import2.log")"
+fi
+
+# ---- a daemon with small limits --------------------------------------------------
+if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2; then
+    P=$PORT_small
+    S="http://127.0.0.1:$P"
+    head -c 5000 /dev/zero | tr '\0' a >"$TMP/5k.txt"
+    st=$(req o $TXT --data-binary @"$TMP/5k.txt" "$S/v1/tag")
+    expect body_too_large 413 "$st" o 'd["error"]["code"] == "body_too_large"'
+
+    st=$(req o $TXT -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/5k.txt" "$S/v1/tag")
+    expect body_too_large_chunked 413 "$st" o 'd["error"]["code"] == "body_too_large"'
+
+    head -c 4096 /dev/zero | tr '\0' a >"$TMP/4k.txt"
+    st=$(req o $TXT --data-binary @"$TMP/4k.txt" "$S/v1/tag")
+    expect body_at_limit 200 "$st" o 'd["entities"] == []'
+
+    if why=$($RAW huge-length "$P"); then
+        alive "$P" && pass huge_content_length || fail huge_content_length "not alive after: $why"
+    else
+        fail huge_content_length "$why"
+    fi
+
+    python3 -c 'import sys; sys.stdout.write("a " * 1500)' >"$TMP/tokens.txt"
+    st=$(req o $TXT --data-binary @"$TMP/tokens.txt" "$S/v1/tag")
+    expect too_many_tokens 413 "$st" o 'd["error"]["code"] == "too_many_tokens"'
+
+    if why=$($RAW slow-headers "$P" 4); then
+        alive "$P" && pass slow_client_timeout || fail slow_client_timeout "not alive after"
+    else
+        fail slow_client_timeout "$why"
+    fi
+else
+    fail small_limits_daemon "did not start"
+fi
+
+# ---- start-up errors -------------------------------------------------------------
+"$DAEMON" --port nope >"$TMP/cfg.out" 2>&1
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$TMP/cfg.out")" = 1 ] && pass bad_flag_exit_2 || fail bad_flag_exit_2 "exit $rc: $(cat "$TMP/cfg.out")"
+NEWSTAG_MAX_BODY=lots "$DAEMON" >"$TMP/cfg.out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q NEWSTAG_MAX_BODY "$TMP/cfg.out" && pass bad_env_exit_2 || fail bad_env_exit_2 "exit $rc: $(cat "$TMP/cfg.out")"
+"$DAEMON" --listen 127.0.0.1 --port "$PORT_main" --db "$TMP/db" --models "$ROOT/models" >"$TMP/busy.out" 2>&1
+rc=$?
+[ $rc = 1 ] && pass port_in_use_exit_1 || fail port_in_use_exit_1 "exit $rc: $(tail -1 "$TMP/busy.out")"
+
+if start nodb --db "$TMP/no-such-db"; then
+    P=$PORT_nodb
+    st=$(req o $TXT --data-binary "$SENT" "http://127.0.0.1:$P/v1/tag")
+    expect missing_db_serves_empty 200 "$st" o 'd["entities"] == [] or all(e["mentions"][0]["source"] != "gazetteer" for e in d["entities"])'
+    grep -q '"level":"warn"' "$TMP/nodb.log" && pass missing_db_warns || fail missing_db_warns "no WARN in the log"
+else
+    fail missing_db_serves_empty "did not start"
+fi
+
+# ---- shutdown ----------------------------------------------------------------------
+# SIGTERM while a request is half uploaded: it must still get its 200, then exit 0.
+if why=$($RAW drain "$PORT_main" "$PID_main"); then pass sigterm_drains; else fail sigterm_drains "$why"; fi
+for name in main small nodb; do
+    pidvar=PID_$name
+    pid=${!pidvar:-}
+    [ -n "$pid" ] || continue
+    kill -TERM "$pid" 2>/dev/null
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$pid" 2>/dev/null; then
+        fail "sigterm_exit_$name" "still running 5 s after SIGTERM"
+    else
+        wait "$pid"
+        rc=$?
+        [ $rc = 0 ] && pass "sigterm_exit_$name" || fail "sigterm_exit_$name" "exit status $rc: $(grep -v '^{' "$TMP/$name.log" | tail -3)"
+    fi
+done
+
+echo "integration: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
