@@ -283,16 +283,22 @@ static uint32_t entity_flags(const ent_entry *e, uint32_t population) {
     return fl;
 }
 
-/* True if the alias is one common word (folded, no separators inside). */
+/* True if every word of the alias is a common word ("Reading", "Eastern Division"). */
 static bool alias_is_common(snap_builder *b, nt_str alias) {
     nt_str f;
     arena_reset(b->tmp);
     if (norm_fold(alias.p, alias.n, b->tmp, &f) != NT_OK)
         return false;
-    for (size_t i = 0; i < f.n; i++)
-        if (f.p[i] == ' ' || f.p[i] == '-')
+    size_t i = 0;
+    while (i < f.n) {
+        size_t j = i;
+        while (j < f.n && f.p[j] != ' ' && f.p[j] != '-')
+            j++;
+        if (j > i && strset_find(&b->common, &b->pl, (nt_str){f.p + i, j - i}) < 0)
             return false;
-    return strset_find(&b->common, &b->pl, f) >= 0;
+        i = j + 1;
+    }
+    return true;
 }
 
 static nt_err add_alias(snap_builder *b, nt_str text, nt_case mode, uint32_t idx, uint8_t fl) {

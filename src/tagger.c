@@ -168,6 +168,38 @@ static bool after_place_prep(const tg_ctx *c, uint32_t ts) {
     return snap_cue_has(c->s, "place_preps", tok_fold(&c->doc, ts - 1));
 }
 
+/* Candidate index of a LOC match whose tokens are exactly [ts,te) … used to see lists. */
+static bool loc_at(const tg_ctx *c, uint32_t t, bool forward) {
+    for (size_t i = 0; i < c->n_cands; i++) {
+        const tg_cand *m = &c->cands[i];
+        if ((forward ? m->ts == t : m->te == t + 1) && m->ent >= 0 &&
+            snap_entity_at(c->s, (uint32_t)m->ent)->type == NT_TYPE_LOC)
+            return true;
+    }
+    return false;
+}
+
+/* A small place on one token ("Hawija") is kept when the text treats it as a place: a
+ * place preposition before it, ", <place>" after it, or a list of places around it. */
+static bool place_context(const tg_ctx *c, const tg_cand *m) {
+    const tok_doc *d = &c->doc;
+    if (after_place_prep(c, m->ts))
+        return true;
+    bool comma_after = m->te + 1 < d->n_toks && d->text[d->toks[m->te].start] == ',';
+    bool and_after = m->te + 1 < d->n_toks && nt_str_eq_c(tok_fold(d, m->te), "and");
+    if ((comma_after || and_after) && loc_at(c, m->te + 1, true))
+        return true;
+    if (m->ts >= 2 && (d->text[d->toks[m->ts - 1].start] == ',' ||
+                       nt_str_eq_c(tok_fold(d, m->ts - 1), "and")) &&
+        loc_at(c, m->ts - 2, false))
+        return true;
+    /* a dateline: the place starts its line and a date or dash follows */
+    if ((d->toks[m->ts].flags & TOK_NL_BEFORE) && m->te < d->n_toks &&
+        (d->toks[m->te].flags & (TOK_NUM | TOK_HYPHEN)))
+        return true;
+    return false;
+}
+
 /* Decides whether a resolved match is kept. Weak (common-word) aliases need the same
  * entity named strongly elsewhere, or a capital that is not explained by the position
  * (sentence start, headline); small places need their country in the article or a
@@ -191,6 +223,11 @@ static bool supported(const tg_ctx *c, const tg_cand *m) {
             return after_place_prep(c, m->ts) || (e->country[0] && ctx_has_country(c, e->country));
         return m->ts > 0 && nt_str_eq_c(tok_fold(d, m->ts - 1), "the");
     }
+    bool one = m->te - m->ts == 1;
+    bool given = one && snap_cue_has(c->s, "first_names", tok_fold(d, m->ts));
+    if (e->type == NT_TYPE_LOC && !(e->flags & (SNAP_PLACE_COUNTRY | SNAP_PLACE_CAPITAL)) &&
+        one && (given || ((e->flags & SNAP_PLACE_CITY) && e->population < 100000)))
+        return place_context(c, m) || (!given && strong_elsewhere && !(e->flags & SNAP_MINOR));
     if (e->flags & SNAP_MINOR) {
         if (e->country[0] && ctx_has_country(c, e->country))
             return true;
@@ -213,6 +250,36 @@ static nt_err filter_cands(tg_ctx *c) {
     }
     c->n_cands = k;
     return tg__reindex(c);
+}
+
+/* In a sports report (its first line starts with a word of models/cues/sports.txt), a
+ * city or region named outside a place phrase is a team: "Leicestershire beat Kent",
+ * "CHICAGO 5 Houston 3". Countries stay places (national teams are reported as LOC). */
+static nt_err sports_teams(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    if (!d->n_toks || !snap_cue_has(c->s, "sports", tok_fold(d, 0)))
+        return NT_OK;
+    for (size_t i = 0; i < c->n_cands; i++) {
+        tg_cand *m = &c->cands[i];
+        if (m->ent < 0)
+            continue;
+        const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
+        if (e->type != NT_TYPE_LOC || (e->flags & SNAP_PLACE_COUNTRY) || after_place_prep(c, m->ts))
+            continue;
+        if ((d->toks[m->ts].flags & TOK_NL_BEFORE) && m->te < d->n_toks &&
+            (d->toks[m->te].flags & TOK_NUM) && d->toks[m->te].end - d->toks[m->te].start == 10)
+            continue; /* dateline "LONDON 1996-08-30" */
+        uint32_t chain;
+        nt_err rc = tg__chain_new(c, NT_TYPE_ORG, m->ts, m->te, &chain);
+        if (rc != NT_OK)
+            return rc;
+        m->ent = -1;
+        m->chain = chain;
+        m->rtype = NT_TYPE_ORG;
+        m->source = TG_SRC_RULE;
+        m->conf = 0.6f;
+    }
+    return NT_OK;
 }
 
 /* ---- grouping ---- */
@@ -309,7 +376,8 @@ nt_err tagger_run(const snap *s, const char *text, size_t len, const tagger_opts
     if (c.doc.n_toks == 0)
         return NT_OK;
     if ((rc = mark_headlines(&c)) != NT_OK || (rc = scan_and_resolve(&c)) != NT_OK ||
-        (rc = filter_cands(&c)) != NT_OK || (rc = names_run(&c)) != NT_OK ||
+        (rc = filter_cands(&c)) != NT_OK || (rc = sports_teams(&c)) != NT_OK ||
+        (rc = names_run(&c)) != NT_OK ||
         (rc = coref_run(&c)) != NT_OK || (rc = group(&c, o, out)) != NT_OK)
         return rc;
     if (o->events && (rc = events_run(&c, o, out)) != NT_OK)
