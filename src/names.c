@@ -131,6 +131,12 @@ static bool is_name_word(const tg_ctx *c, uint32_t i) {
            !snap_cue_has(c->s, "never", tok_fold(&c->doc, i));
 }
 
+/* An initial: "S." in "S. Waugh". */
+static bool is_initial(const tg_ctx *c, uint32_t i) {
+    const tok_token *t = &c->doc.toks[i];
+    return (t->flags & TOK_ABBREV) && (t->flags & TOK_CAP) && t->end - t->start == 2;
+}
+
 /* End of a capitalised name starting at i (max 5 words), or i when none. */
 static uint32_t name_end(const tg_ctx *c, uint32_t i) {
     uint32_t n = (uint32_t)c->doc.n_toks, e = i, words = 0;
@@ -138,6 +144,12 @@ static uint32_t name_end(const tg_ctx *c, uint32_t i) {
         if (e > i && (c->doc.toks[e].flags & (TOK_SENT_START | TOK_NL_BEFORE)))
             break;
         if (is_name_word(c, e)) {
+            e++;
+            words++;
+            continue;
+        }
+        if (is_initial(c, e) && e + 1 < n && (is_name_word(c, e + 1) || is_initial(c, e + 1)) &&
+            !(c->doc.toks[e + 1].flags & (TOK_SENT_START | TOK_NL_BEFORE))) {
             e++;
             words++;
             continue;
@@ -289,8 +301,12 @@ static bool free_for_person(const tg_ctx *c, uint32_t ts, uint32_t te, bool *cov
         if (m->ent < 0 || m->ts < ts || m->te > te)
             return false;
         const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
-        if (e->type == NT_TYPE_PERSON || (e->flags & SNAP_PLACE_COUNTRY) ||
-            (e->type != NT_TYPE_LOC && !m->weak) || m->te - m->ts > 1)
+        if (m->te - m->ts > 1 || (e->flags & SNAP_PLACE_COUNTRY))
+            return false;
+        /* one word of a longer name: a first name that is also a town, or a WordNet
+         * single-name person ("Andrew" the apostle in "Andrew Mehrtens") */
+        if (!(e->type == NT_TYPE_LOC || m->weak || (e->flags & SNAP_LOWPRIO) ||
+              e->type == NT_TYPE_PERSON))
             return false;
     }
     return true;

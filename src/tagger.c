@@ -234,7 +234,7 @@ static bool supported(const tg_ctx *c, const tg_cand *m) {
         return strong_elsewhere && !start;
     }
     if (e->flags & SNAP_LOWPRIO)
-        return !start || m->te - m->ts > 1;
+        return m->te - m->ts > 1 || (!start && (e->type != NT_TYPE_PERSON || strong_elsewhere));
     return true;
 }
 
