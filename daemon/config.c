@@ -278,7 +278,7 @@ void cfg_print_help(FILE *f, const char *prog) {
         char flag[40];
 
         snprintf(flag, sizeof(flag), "--%s", d->flag ? d->flag : "");
-        fprintf(f, "  %-20s %s\n  %-20s (%s, default '%s')\n", d->flag ? flag : "",
+        fprintf(f, "  %-20s %s\n  %-20s (%s, default '%s')\n", d->flag ? flag : "(environment)",
                 d->help, "", d->env ? d->env : "-", d->def);
     }
     fprintf(f, "  %-20s show this help\n  %-20s show the version\n\n"
