@@ -283,8 +283,11 @@ static uint32_t entity_flags(const ent_entry *e, uint32_t population) {
     return fl;
 }
 
-/* True if every word of the alias is a common word ("Reading", "Eastern Division"). */
-static bool alias_is_common(snap_builder *b, nt_str alias) {
+/* True if every word of the alias is a common word ("Reading", "Eastern Division").
+ * Multi-word aliases count only for administrative regions, whose generic names
+ * ("Eastern Division", "Central Region") read as ordinary phrases; "Amnesty
+ * International" or "Storm Shadow" are names even though their words are common. */
+static bool alias_is_common(snap_builder *b, nt_str alias, bool multi_ok) {
     nt_str f;
     arena_reset(b->tmp);
     if (norm_fold(alias.p, alias.n, b->tmp, &f) != NT_OK)
@@ -296,13 +299,16 @@ static bool alias_is_common(snap_builder *b, nt_str alias) {
             j++;
         if (j > i && strset_find(&b->common, &b->pl, (nt_str){f.p + i, j - i}) < 0)
             return false;
+        if (j < f.n && !multi_ok)
+            return false;
         i = j + 1;
     }
     return true;
 }
 
 static nt_err add_alias(snap_builder *b, nt_str text, nt_case mode, uint32_t idx, uint8_t fl) {
-    if (mode != NT_CASE_EXACT && alias_is_common(b, text))
+    bool admin = (b->ents[idx].flags & SNAP_PLACE_ADMIN) != 0;
+    if (mode != NT_CASE_EXACT && alias_is_common(b, text, admin))
         fl |= GAZ_OUT_WEAK;
     nt_err rc = gaz_builder_add(b->gaz, text, mode, idx, fl);
     if (rc == NT_EINVAL) {

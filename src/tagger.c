@@ -120,6 +120,25 @@ static bool is_never(const tg_ctx *c, const tg_cand *m) {
     return m->te - m->ts == 1 && snap_cue_has(c->s, "never", tok_fold(&c->doc, m->ts));
 }
 
+/* "the Iraqi government": an ORG alias made of a nationality and lower-case words is a
+ * description; the nationality is the name (NORP), as news annotation conventions have it.
+ * Returns the NORP node for the first token, or 0. */
+static uint32_t descriptive_norp(tg_ctx *c, const tg_cand *m) {
+    const tok_doc *d = &c->doc;
+    if (m->te - m->ts < 2 || snap_entity_at(c->s, (uint32_t)m->ent)->type != NT_TYPE_ORG)
+        return 0;
+    for (uint32_t t = m->ts + 1; t < m->te; t++)
+        if (!(d->toks[t].flags & TOK_LOWER))
+            return 0;
+    uint32_t node = gaz_lookup(snap_gaz(c->s), tok_text(d, m->ts), c->a);
+    const gaz_out *o;
+    size_t n = node ? gaz_node_outs(snap_gaz(c->s), node, &o) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (snap_entity_at(c->s, o[i].entity)->type == NT_TYPE_NORP)
+            return node;
+    return 0;
+}
+
 static nt_err scan_and_resolve(tg_ctx *c) {
     const tok_doc *d = &c->doc;
     size_t nm;
@@ -141,6 +160,12 @@ static nt_err scan_and_resolve(tg_ctx *c) {
         resolve_match(c, m, false);
         if (m->ent < 0)
             continue;
+        uint32_t norp = descriptive_norp(c, m);
+        if (norp) {
+            m->te = m->ts + 1;
+            m->node = norp;
+            resolve_match(c, m, false);
+        }
         c->n_cands++;
     }
     /* countries the article names, and entities it names unambiguously */
