@@ -29,11 +29,11 @@ struct api {
 
 /* How a handler failed; rendered once by fail_reply(). */
 typedef struct api_fail {
-    int status;      /* 0 = from the nt_err table (http_status_for) */
-    char code[48];   /* "" = nt_errname(rc) */
-    char msg[256];   /* "" = nt_strerror(rc) */
-    long long offset;/* byte offset of bad input, or -1 */
-    int line, col;   /* position in a malformed JSON body, or 0 */
+    int status;       /* 0 = from the nt_err table (http_status_for) */
+    char code[48];    /* "" = nt_errname(rc) */
+    char msg[256];    /* "" = nt_strerror(rc) */
+    long long offset; /* byte offset of bad input, or -1 */
+    int line, col;    /* position in a malformed JSON body, or 0 */
 } api_fail;
 
 typedef nt_err (*api_fn)(api *a, http_req *rq, api_fail *f);
@@ -75,11 +75,12 @@ static void fail_init(api_fail *f) {
     f->offset = -1;
 }
 
-static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
 
 /* Records a failure and returns rc, so handlers can write `return fail(...)`. */
-static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...) {
+static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt,
+                   ...) {
     va_list ap;
 
     f->status = status;
@@ -94,7 +95,9 @@ static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const c
 static nt_err fail_diag(api_fail *f, nt_err rc, const jio_diag *d) {
     f->status = d->status ? d->status : rc == NT_EPARSE ? 400 : 422;
     snprintf(f->code, sizeof(f->code), "%s",
-             d->code[0] ? d->code : rc == NT_EPARSE ? "malformed_json" : "invalid_request");
+             d->code[0]        ? d->code
+             : rc == NT_EPARSE ? "malformed_json"
+                               : "invalid_request");
     snprintf(f->msg, sizeof(f->msg), "%s", d->msg[0] ? d->msg : nt_strerror(rc));
     if (rc == NT_EPARSE && d->line > 0) {
         f->line = d->line;
@@ -110,8 +113,8 @@ static void fail_reply(http_req *rq, nt_err rc, const api_fail *f) {
     if (http_req_replied(rq))
         return;
     if (status >= 500 && status != 503)
-        log_msg(LOG_ERROR, "api", "%s %s: %s (%s)", http_req_method(rq), http_req_path(rq),
-                f->msg, nt_errname(rc));
+        log_msg(LOG_ERROR, "api", "%s %s: %s (%s)", http_req_method(rq),
+                http_req_path(rq), f->msg, nt_errname(rc));
     if (f->offset >= 0 || f->line > 0) {
         extra = json_object();
         if (extra && f->offset >= 0)
@@ -133,7 +136,8 @@ static bool method_matches(const struct route *r, const char *method) {
 }
 
 /* The route for (path, method), or NULL; *path_known tells 404 from 405. */
-static const struct route *find_route(const char *path, const char *method, bool *path_known) {
+static const struct route *find_route(const char *path, const char *method,
+                                      bool *path_known) {
     *path_known = false;
     for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++) {
         if (strcmp(routes[i].path, path) != 0)
@@ -153,7 +157,8 @@ static void allow_list(const char *path, char *buf, size_t len) {
     for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++)
         if (strcmp(routes[i].path, path) == 0)
             n += (size_t)snprintf(buf + n, len - n, "%s%s", routes[i].method,
-                                  strcmp(routes[i].method, "GET") == 0 ? ", HEAD, " : ", ");
+                                  strcmp(routes[i].method, "GET") == 0 ? ", HEAD, "
+                                                                       : ", ");
     snprintf(buf + (n < len ? n : len - 1), len - (n < len ? n : len - 1), "OPTIONS");
 }
 
@@ -235,12 +240,13 @@ static bool api_begin(void *ctx, http_req *rq) {
         rc = http_req_add_header(rq, "Allow", allow);
         if (rc != NT_OK)
             goto out;
-        rc = fail(&f, NT_EINVAL, 405, "method_not_allowed", "%.20s is not allowed on %s; use %s",
-                  method, path, allow);
+        rc = fail(&f, NT_EINVAL, 405, "method_not_allowed",
+                  "%.20s is not allowed on %s; use %s", method, path, allow);
         goto out;
     }
     if (r->shed && http_req_overloaded(rq)) {
-        rc = fail(&f, NT_EBUSY, 503, "overloaded", "too many requests in flight; retry later");
+        rc = fail(&f, NT_EBUSY, 503, "overloaded",
+                  "too many requests in flight; retry later");
         goto out;
     }
     if (r->check && (rc = r->check(a, rq, &f)) != NT_OK)
@@ -297,13 +303,16 @@ static nt_err body_kind_of(const char *ct, enum body_kind *kind, api_fail *f) {
     else if (token_is(p, n, "application/json"))
         *kind = BODY_JSON;
     else if (token_is(p, n, "text/html"))
-        return fail(f, NT_EINVAL, 415, "html_not_supported",
-                    "HTML input is not supported yet; send text/plain or application/json "
-                    "with \"text\"");
+        return fail(
+            f, NT_EINVAL, 415, "html_not_supported",
+            "HTML input is not supported yet; send text/plain or application/json "
+            "with \"text\"");
     else
-        return fail(f, NT_EINVAL, 415, "unsupported_media_type",
-                    "Content-Type %.*s is not supported; use text/plain; charset=utf-8 or "
-                    "application/json", (int)(n > 80 ? 80 : n), p);
+        return fail(
+            f, NT_EINVAL, 415, "unsupported_media_type",
+            "Content-Type %.*s is not supported; use text/plain; charset=utf-8 or "
+            "application/json",
+            (int)(n > 80 ? 80 : n), p);
     for (p = end; *p == ';';) {
         const char *name, *val;
         size_t nn, vn;
@@ -328,8 +337,8 @@ static nt_err body_kind_of(const char *ct, enum body_kind *kind, api_fail *f) {
         if (token_is(name, nn, "charset") && !token_is(val, vn, "utf-8") &&
             !token_is(val, vn, "utf8") && !token_is(val, vn, "us-ascii"))
             return fail(f, NT_EINVAL, 415, "unsupported_charset",
-                        "charset %.*s is not supported; send UTF-8", (int)(vn > 40 ? 40 : vn),
-                        val);
+                        "charset %.*s is not supported; send UTF-8",
+                        (int)(vn > 40 ? 40 : vn), val);
     }
     return NT_OK;
 }
@@ -486,12 +495,14 @@ static json_t *dictionary_json(const snap *s, const model_info *mi) {
 
     snap_counts(s, counts);
     for (int t = 0; by_type && t < NT_TYPE_COUNT; t++)
-        json_object_set_new(by_type, nt_type_name((nt_type)t), json_integer((json_int_t)counts[t]));
-    return json_pack("{sIsIsosIsIsIsbsb}", "version", (json_int_t)snap_version(s), "entities",
-                     (json_int_t)snap_entity_count(s), "by_type", by_type, "aliases",
-                     (json_int_t)mi->last.aliases, "skipped_aliases",
-                     (json_int_t)mi->last.skipped_aliases, "bytes", (json_int_t)snap_bytes(s),
-                     "from_cache", mi->last.from_cache, "lmdb", mi->dict_open);
+        json_object_set_new(by_type, nt_type_name((nt_type)t),
+                            json_integer((json_int_t)counts[t]));
+    return json_pack("{sIsIsosIsIsIsbsb}", "version", (json_int_t)snap_version(s),
+                     "entities", (json_int_t)snap_entity_count(s), "by_type", by_type,
+                     "aliases", (json_int_t)mi->last.aliases, "skipped_aliases",
+                     (json_int_t)mi->last.skipped_aliases, "bytes",
+                     (json_int_t)snap_bytes(s), "from_cache", mi->last.from_cache, "lmdb",
+                     mi->dict_open);
 }
 
 static json_t *reloads_json(const model_info *mi) {
@@ -501,8 +512,8 @@ static json_t *reloads_json(const model_info *mi) {
     if (mi->last_load_at && gmtime_r(&mi->last_load_at, &tm))
         strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
     return json_pack("{sI sI sf ss? ss? sb}", "loads", (json_int_t)mi->loads, "failures",
-                     (json_int_t)mi->load_failures, "last_ms", mi->last_load_ms, "last_at",
-                     at[0] ? at : NULL, "last_error",
+                     (json_int_t)mi->load_failures, "last_ms", mi->last_load_ms,
+                     "last_at", at[0] ? at : NULL, "last_error",
                      mi->last_error[0] ? mi->last_error : NULL, "running", mi->reloading);
 }
 
@@ -518,13 +529,14 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f) {
     dj = ref ? dictionary_json(model_ref_snap(ref), &mi) : json_null();
     rc = reply_new(
         rq, 200,
-        json_pack("{ss ss s{ss ss} so so s{sI sI} s{sI sI sI sI sI}}", "name", "newstag", "version",
-                  NT_VERSION, "build", "date", a->build_date, "compiler", __VERSION__,
-                  "dictionary", dj, "reloads", reloads_json(&mi), "server", "threads",
-                  (json_int_t)c->threads, "uptime_s", (json_int_t)(time(NULL) - a->started),
-                  "limits", "max_body", (json_int_t)c->max_body, "max_tokens",
-                  (json_int_t)c->max_tokens, "conn_timeout_s", (json_int_t)c->conn_timeout_s,
-                  "conn_limit", (json_int_t)c->conn_limit, "max_in_flight",
+        json_pack("{ss ss s{ss ss} so so s{sI sI} s{sI sI sI sI sI}}", "name", "newstag",
+                  "version", NT_VERSION, "build", "date", a->build_date, "compiler",
+                  __VERSION__, "dictionary", dj, "reloads", reloads_json(&mi), "server",
+                  "threads", (json_int_t)c->threads, "uptime_s",
+                  (json_int_t)(time(NULL) - a->started), "limits", "max_body",
+                  (json_int_t)c->max_body, "max_tokens", (json_int_t)c->max_tokens,
+                  "conn_timeout_s", (json_int_t)c->conn_timeout_s, "conn_limit",
+                  (json_int_t)c->conn_limit, "max_in_flight",
                   (json_int_t)c->max_in_flight));
     model_release(ref);
     return rc;
@@ -566,7 +578,8 @@ nt_err api_new(const struct nt_config *c, model *m, api **out) {
             return rc;
         }
         if (rc != NT_OK)
-            log_msg(LOG_WARN, "api", "no OpenAPI file at %s: GET /openapi.yaml answers 404",
+            log_msg(LOG_WARN, "api",
+                    "no OpenAPI file at %s: GET /openapi.yaml answers 404",
                     c->openapi_path);
     }
     *out = a;

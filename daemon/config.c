@@ -18,20 +18,20 @@
 enum cfg_type { CFG_UINT, CFG_SIZE, CFG_STR, CFG_LEVEL };
 
 struct cfg_def {
-    const char *flag;  /* "--" + flag on the command line; NULL = not a flag */
-    const char *env;   /* environment variable; NULL = none */
+    const char *flag; /* "--" + flag on the command line; NULL = not a flag */
+    const char *env;  /* environment variable; NULL = none */
     enum cfg_type type;
-    size_t off;        /* offsetof(struct nt_config, field) */
-    size_t size;       /* CFG_STR: buffer size */
-    const char *def;   /* default, parsed like user input */
+    size_t off;      /* offsetof(struct nt_config, field) */
+    size_t size;     /* CFG_STR: buffer size */
+    const char *def; /* default, parsed like user input */
     unsigned long long min, max;
     const char *help;
 };
 
 #define F(field) offsetof(struct nt_config, field), sizeof(((struct nt_config *)0)->field)
-#define KiB 1024ULL
-#define MiB (1024ULL * 1024ULL)
-#define GiB (1024ULL * 1024ULL * 1024ULL)
+#define KiB      1024ULL
+#define MiB      (1024ULL * 1024ULL)
+#define GiB      (1024ULL * 1024ULL * 1024ULL)
 
 static const struct cfg_def cfg_defs[] = {
     {"listen", "NEWSTAG_LISTEN", CFG_STR, F(listen_addr), "0.0.0.0", 0, 0,
@@ -93,10 +93,20 @@ static bool parse_size(const char *s, bool suffix_ok, unsigned long long *out) {
         return false;
     if (suffix_ok && *end) {
         switch (*end) {
-            case 'k': case 'K': mul = KiB; break;
-            case 'm': case 'M': mul = MiB; break;
-            case 'g': case 'G': mul = GiB; break;
-            default: return false;
+            case 'k':
+            case 'K':
+                mul = KiB;
+                break;
+            case 'm':
+            case 'M':
+                mul = MiB;
+                break;
+            case 'g':
+            case 'G':
+                mul = GiB;
+                break;
+            default:
+                return false;
         }
         end++;
         if (*end == 'i' || *end == 'I')
@@ -139,8 +149,8 @@ static nt_err set_value(struct nt_config *c, const struct cfg_def *d, const char
         case CFG_LEVEL:
             lvl = log_level_parse(val);
             if (lvl < 0)
-                return fail(err, errlen, "%s: '%s' is not one of error, warn, info, debug",
-                            src, val);
+                return fail(err, errlen,
+                            "%s: '%s' is not one of error, warn, info, debug", src, val);
             *(int *)(void *)field = lvl;
             return NT_OK;
     }
@@ -213,8 +223,9 @@ static nt_err load_token_file(struct nt_config *c, char *err, size_t errlen) {
     while (n > 0 && isspace((unsigned char)buf[n - 1]))
         buf[--n] = '\0';
     if (n == 0 || n >= CFG_TOKEN_MAX) {
-        rc = fail(err, errlen, "--admin-token-file: '%s' must hold a token of 1..%d bytes",
-                  c->admin_token_file, CFG_TOKEN_MAX - 1);
+        rc =
+            fail(err, errlen, "--admin-token-file: '%s' must hold a token of 1..%d bytes",
+                 c->admin_token_file, CFG_TOKEN_MAX - 1);
         goto out;
     }
     memcpy(c->admin_token, buf, n + 1);
@@ -270,21 +281,24 @@ nt_err cfg_load(struct nt_config *c, int argc, char **argv, enum cfg_action *act
 }
 
 void cfg_print_help(FILE *f, const char *prog) {
-    fprintf(f, "usage: %s [options]\n\nnewstag HTTP daemon %s: tags entities and events in "
-               "news text (POST /v1/tag).\n\noptions (environment variable, default):\n",
+    fprintf(f,
+            "usage: %s [options]\n\nnewstag HTTP daemon %s: tags entities and events in "
+            "news text (POST /v1/tag).\n\noptions (environment variable, default):\n",
             prog, NT_VERSION);
     for (size_t i = 0; i < NT_ARRAY_LEN(cfg_defs); i++) {
         const struct cfg_def *d = &cfg_defs[i];
         char flag[40];
 
         snprintf(flag, sizeof(flag), "--%s", d->flag ? d->flag : "");
-        fprintf(f, "  %-20s %s\n  %-20s (%s, default '%s')\n", d->flag ? flag : "(environment)",
-                d->help, "", d->env ? d->env : "-", d->def);
+        fprintf(f, "  %-20s %s\n  %-20s (%s, default '%s')\n",
+                d->flag ? flag : "(environment)", d->help, "", d->env ? d->env : "-",
+                d->def);
     }
-    fprintf(f, "  %-20s show this help\n  %-20s show the version\n\n"
-               "Signals: SIGHUP reloads the dictionary and models; SIGTERM/SIGINT drain "
-               "in-flight requests and exit 0.\n"
-               "Exit status: 0 ok, 1 startup failure, 2 bad configuration.\n",
+    fprintf(f,
+            "  %-20s show this help\n  %-20s show the version\n\n"
+            "Signals: SIGHUP reloads the dictionary and models; SIGTERM/SIGINT drain "
+            "in-flight requests and exit 0.\n"
+            "Exit status: 0 ok, 1 startup failure, 2 bad configuration.\n",
             "--help", "--version");
 }
 

@@ -9,26 +9,26 @@
 
 #include "newstag.h"
 
-#define CFG_PATH_MAX 1024
+#define CFG_PATH_MAX  1024
 #define CFG_TOKEN_MAX 256
 
 struct nt_config {
-    char listen_addr[64];           /* IPv4 or IPv6 literal; "0.0.0.0" = all IPv4 */
-    unsigned port;                  /* 0 = any free port (see port_file) */
-    unsigned threads;               /* MHD thread pool size; 0 in the table = CPUs */
-    char db_path[CFG_PATH_MAX];     /* LMDB environment directory */
-    char models_dir[CFG_PATH_MAX];  /* rule files and cue lists; "" = built-ins */
-    char openapi_path[CFG_PATH_MAX];/* served at GET /openapi.yaml; "" = none */
-    char port_file[CFG_PATH_MAX];   /* write the bound port here once listening */
-    size_t max_body;                /* request body cap in bytes (413 past it) */
-    size_t max_tokens;              /* tokens per request (413 past it); 0 = no cap */
-    unsigned conn_timeout_s;        /* idle connection timeout */
-    unsigned conn_limit;            /* concurrent connections */
-    unsigned max_in_flight;         /* requests in progress before 503; 0 = threads*64 */
-    char admin_token[CFG_TOKEN_MAX];/* bearer token for writes; "" = writes refused */
+    char listen_addr[64];            /* IPv4 or IPv6 literal; "0.0.0.0" = all IPv4 */
+    unsigned port;                   /* 0 = any free port (see port_file) */
+    unsigned threads;                /* MHD thread pool size; 0 in the table = CPUs */
+    char db_path[CFG_PATH_MAX];      /* LMDB environment directory */
+    char models_dir[CFG_PATH_MAX];   /* rule files and cue lists; "" = built-ins */
+    char openapi_path[CFG_PATH_MAX]; /* served at GET /openapi.yaml; "" = none */
+    char port_file[CFG_PATH_MAX];    /* write the bound port here once listening */
+    size_t max_body;                 /* request body cap in bytes (413 past it) */
+    size_t max_tokens;               /* tokens per request (413 past it); 0 = no cap */
+    unsigned conn_timeout_s;         /* idle connection timeout */
+    unsigned conn_limit;             /* concurrent connections */
+    unsigned max_in_flight;          /* requests in progress before 503; 0 = threads*64 */
+    char admin_token[CFG_TOKEN_MAX]; /* bearer token for writes; "" = writes refused */
     char admin_token_file[CFG_PATH_MAX]; /* read into admin_token at load */
-    char cors_origins[1024];        /* comma-separated allowed origins, "*", or "" */
-    int log_level;                  /* enum log_level */
+    char cors_origins[1024];             /* comma-separated allowed origins, "*", or "" */
+    int log_level;                       /* enum log_level */
 };
 
 /* What main() should do after cfg_load. */

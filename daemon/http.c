@@ -23,7 +23,7 @@
 
 #define HTTP_MAX_HEADERS 12
 #define HTTP_CONN_MEMORY (64 * 1024) /* per connection: request line + headers + I/O */
-#define JSON_CTYPE "application/json; charset=utf-8"
+#define JSON_CTYPE       "application/json; charset=utf-8"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -42,8 +42,8 @@ struct http_req {
     const char *method, *path; /* copies in the arena */
     char *body;
     size_t body_len, body_cap;
-    size_t discarded;          /* bytes thrown away after the cap was passed */
-    bool too_large, body_oom;  /* the body cap or the arena was exceeded */
+    size_t discarded;         /* bytes thrown away after the cap was passed */
+    bool too_large, body_oom; /* the body cap or the arena was exceeded */
     bool replied, queue_failed;
     int status;
     double t0;
@@ -58,13 +58,13 @@ static const struct {
     nt_err err;
     int status;
 } err_status[] = {
-    {NT_OK, 200},       {NT_EINVAL, 400},   {NT_EPARSE, 400}, {NT_ELIMIT, 413},
-    {NT_ENOMEM, 503},   {NT_EBUSY, 503},    {NT_ENOTFOUND, 404},
+    {NT_OK, 200},     {NT_EINVAL, 400}, {NT_EPARSE, 400},    {NT_ELIMIT, 413},
+    {NT_ENOMEM, 503}, {NT_EBUSY, 503},  {NT_ENOTFOUND, 404},
 };
 
 /* Sent when even building an error reply fails. */
-static const char oom_body[] =
-    "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory; retry later\"}}\n";
+static const char oom_body[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out "
+                               "of memory; retry later\"}}\n";
 
 int http_status_for(nt_err e) {
     for (size_t i = 0; i < NT_ARRAY_LEN(err_status); i++)
@@ -84,7 +84,9 @@ static double now_ms(void) {
 
 const char *http_req_method(const http_req *rq) { return rq->method; }
 const char *http_req_path(const http_req *rq) { return rq->path; }
-nt_str http_req_body(const http_req *rq) { return (nt_str){rq->body ? rq->body : "", rq->body_len}; }
+nt_str http_req_body(const http_req *rq) {
+    return (nt_str){rq->body ? rq->body : "", rq->body_len};
+}
 arena *http_req_arena(http_req *rq) { return rq->a; }
 bool http_req_replied(const http_req *rq) { return rq->replied; }
 
@@ -143,19 +145,22 @@ static bool has_header(const http_req *rq, const char *name) {
 /* ---- replies ---------------------------------------------------------------------- */
 
 /* Queues `resp` (taking it, even when NULL = creation failed) with `status`. */
-static nt_err queue(http_req *rq, int status, struct MHD_Response *resp, const char *ctype) {
+static nt_err queue(http_req *rq, int status, struct MHD_Response *resp,
+                    const char *ctype) {
     nt_err rc = NT_OK;
 
     if (!resp) {
         rc = NT_ENOMEM;
         goto out;
     }
-    if (ctype && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) != MHD_YES) {
+    if (ctype &&
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) != MHD_YES) {
         rc = NT_ENOMEM;
         goto out;
     }
     for (size_t i = 0; i < rq->n_hdrs; i++)
-        if (MHD_add_response_header(resp, rq->hdrs[i].name, rq->hdrs[i].value) != MHD_YES) {
+        if (MHD_add_response_header(resp, rq->hdrs[i].name, rq->hdrs[i].value) !=
+            MHD_YES) {
             rc = NT_ENOMEM;
             goto out;
         }
@@ -179,9 +184,10 @@ nt_err http_reply_static(http_req *rq, int status, const char *ctype, const char
     if (rq->replied)
         return NT_EINVAL;
     /* A NULL free callback: the buffer outlives the server. */
-    return queue(rq, status,
-                 MHD_create_response_from_buffer_with_free_callback(len, (void *)data, NULL),
-                 ctype);
+    return queue(
+        rq, status,
+        MHD_create_response_from_buffer_with_free_callback(len, (void *)data, NULL),
+        ctype);
 }
 
 nt_err http_reply_empty(http_req *rq, int status) {
@@ -213,7 +219,8 @@ nt_err http_reply_json(http_req *rq, int status, const json_t *body) {
     s[n++] = '\n';
     s[n] = '\0';
     /* On success MHD owns s and calls free(); on failure it is still ours. */
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(n, s, free);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(n, s, free);
     if (!resp)
         free(s);
     return queue(rq, status, resp, JSON_CTYPE);
@@ -251,7 +258,8 @@ nt_err http_reply_nt(http_req *rq, nt_err e, const char *code, const char *msg) 
     int status = http_status_for(e);
 
     if (status >= 500 && status != 503)
-        log_msg(LOG_ERROR, "http", "%s %s failed: %s", rq->method, rq->path, nt_strerror(e));
+        log_msg(LOG_ERROR, "http", "%s %s failed: %s", rq->method, rq->path,
+                nt_strerror(e));
     return http_reply_error(rq, status, code ? code : nt_errname(e),
                             msg ? msg : nt_strerror(e), NULL);
 }
@@ -300,7 +308,8 @@ static bool content_length(const http_req *rq, unsigned long long *n) {
 }
 
 static enum MHD_Result on_first_call(http_server *s, struct MHD_Connection *conn,
-                                     const char *url, const char *method, void **con_cls) {
+                                     const char *url, const char *method,
+                                     void **con_cls) {
     unsigned long long cl;
     http_req *rq;
     bool want_body;
@@ -312,7 +321,8 @@ static enum MHD_Result on_first_call(http_server *s, struct MHD_Connection *conn
     atomic_fetch_add(&s->in_flight, 1);
     want_body = s->hooks.begin(s->hooks.ctx, rq);
     if (!rq->replied && !want_body)
-        http_reply_nt(rq, NT_EINTERNAL, NULL, "handler gave no reply"); /* cannot happen */
+        http_reply_nt(rq, NT_EINTERNAL, NULL,
+                      "handler gave no reply"); /* cannot happen */
     if (rq->replied)
         return rq->queue_failed ? MHD_NO : MHD_YES;
     if (content_length(rq, &cl)) {
@@ -393,7 +403,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         else
             s->hooks.run(s->hooks.ctx, rq);
         if (!rq->replied)
-            http_reply_nt(rq, NT_EINTERNAL, NULL, "handler gave no reply"); /* cannot happen */
+            http_reply_nt(rq, NT_EINTERNAL, NULL,
+                          "handler gave no reply"); /* cannot happen */
     }
     return rq->queue_failed ? MHD_NO : MHD_YES;
 }
@@ -436,7 +447,8 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    struct MHD_OptionItem pool[2] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
+    struct MHD_OptionItem pool[2] = {{MHD_OPTION_END, 0, NULL},
+                                     {MHD_OPTION_END, 0, NULL}};
     const union MHD_DaemonInfo *info;
     http_server *s = NULL;
     nt_err rc = NT_ENOMEM;
@@ -456,7 +468,8 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
         goto out;
     }
     if (c->threads > 1) /* a pool of 1 is no pool: MHD warns about it */
-        pool[0] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)c->threads, NULL};
+        pool[0] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+                                          (intptr_t)c->threads, NULL};
     s = calloc(1, sizeof(*s));
     if (!s) {
         snprintf(err, errlen, "out of memory");
@@ -470,15 +483,13 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
     atomic_init(&s->in_flight, 0);
     errno = 0;
     s->d = MHD_start_daemon(
-        flags, (uint16_t)c->port, NULL, NULL, on_access, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, /* first, so it sees every message */
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->conn_timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)c->conn_limit,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_ARRAY, pool,
-        MHD_OPTION_END);
+        flags, (uint16_t)c->port, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, s, /* first, so it sees every message */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)c->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)c->conn_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", c->listen_addr, c->port,
                  errno ? strerror(errno) : "see the log");

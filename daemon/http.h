@@ -41,7 +41,7 @@ void http_stop(http_server *s, unsigned drain_ms);
 
 /* ---- request accessors: returned pointers are borrowed, valid until the request ends */
 const char *http_req_method(const http_req *rq);
-const char *http_req_path(const http_req *rq);       /* percent-decoded, no query */
+const char *http_req_path(const http_req *rq); /* percent-decoded, no query */
 /* Value of header `name` (case-insensitive), or NULL. */
 const char *http_req_header(const http_req *rq, const char *name);
 /* Calls fn for every query parameter in order (value NULL for "?key"); stops at and

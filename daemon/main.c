@@ -2,8 +2,8 @@
  * exits. Signals are blocked before any thread starts and taken synchronously with
  * sigwait() here: SIGHUP reloads in the background, SIGTERM/SIGINT drain and exit 0.
  * Exit status: 0 clean shutdown, 1 startup failure, 2 bad configuration. */
-#include <jansson.h>
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,7 +57,8 @@ static void serve(const sigset_t *sigs, model *m) {
         if (rc == NT_EBUSY)
             log_msg(LOG_WARN, "main", "a reload is already running; SIGHUP ignored");
         else if (rc != NT_OK)
-            log_msg(LOG_ERROR, "main", "cannot start the reload thread: %s", nt_strerror(rc));
+            log_msg(LOG_ERROR, "main", "cannot start the reload thread: %s",
+                    nt_strerror(rc));
     }
     log_msg(LOG_INFO, "main", "%s: draining in-flight requests",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -103,7 +104,8 @@ int main(int argc, char **argv) {
 
     rc = model_new(cfg.db_path, cfg.models_dir, &m, err, sizeof(err));
     if (rc != NT_OK) {
-        fprintf(stderr, "newstagd: cannot open the dictionary %s: %s\n", cfg.db_path, err);
+        fprintf(stderr, "newstagd: cannot open the dictionary %s: %s\n", cfg.db_path,
+                err);
         goto out;
     }
     rc = api_new(&cfg, m, &a);
@@ -119,8 +121,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "newstagd: %s\n", err);
         goto out;
     }
-    log_msg(LOG_INFO, "main", "newstagd %s listening on %s port %u threads=%u", NT_VERSION,
-            cfg.listen_addr, http_port(srv), cfg.threads);
+    log_msg(LOG_INFO, "main", "newstagd %s listening on %s port %u threads=%u",
+            NT_VERSION, cfg.listen_addr, http_port(srv), cfg.threads);
     if (cfg.port_file[0]) {
         rc = write_port_file(cfg.port_file, http_port(srv), err, sizeof(err));
         if (rc != NT_OK) {

@@ -31,7 +31,7 @@ struct model {
     atomic_bool reloading;     /* a background reload thread is running */
     bool thread_started;       /* `thread` must be joined */
     pthread_t thread;
-    dict *d;                   /* NULL: no dictionary (yet) */
+    dict *d; /* NULL: no dictionary (yet) */
     char *db_path, *models_dir;
 };
 
@@ -158,13 +158,9 @@ model_ref *model_acquire(model *m) {
     return r;
 }
 
-void model_release(model_ref *r) {
-    ref_drop(r);
-}
+void model_release(model_ref *r) { ref_drop(r); }
 
-const snap *model_ref_snap(const model_ref *r) {
-    return r->s;
-}
+const snap *model_ref_snap(const model_ref *r) { return r->s; }
 
 void model_get_info(model *m, model_info *out) {
     pthread_mutex_lock(&m->mu);
@@ -231,8 +227,9 @@ static void *reload_main(void *arg) {
 
     rc = model_reload(m, err, sizeof(err));
     if (rc != NT_OK)
-        log_msg(LOG_ERROR, "model", "reload failed, keeping the running snapshot: %s (%s)",
-                err, nt_errname(rc));
+        log_msg(LOG_ERROR, "model",
+                "reload failed, keeping the running snapshot: %s (%s)", err,
+                nt_errname(rc));
     atomic_store(&m->reloading, false);
     return NULL;
 }

@@ -13,19 +13,19 @@
 #include "newstag.h"
 #include "snapshot.h"
 
-typedef struct model model;         /* the holder: current snapshot + dictionary + stats */
+typedef struct model model; /* the holder: current snapshot + dictionary + stats */
 typedef struct model_ref model_ref; /* one published snapshot with its refcount */
 
 typedef struct model_info {
-    bool loaded;              /* a snapshot is published */
-    bool dict_open;           /* the LMDB dictionary exists and is open */
-    bool reloading;           /* a background reload is running */
-    uint64_t loads;           /* successful builds, the first one included */
-    uint64_t load_failures;   /* failed builds (the running snapshot was kept) */
-    double last_load_ms;      /* duration of the last successful build */
-    time_t last_load_at;      /* wall clock of the last successful build; 0 = none */
-    loader_stats last;        /* loader statistics of the current snapshot */
-    char last_error[200];     /* message of the last failed build, or "" */
+    bool loaded;            /* a snapshot is published */
+    bool dict_open;         /* the LMDB dictionary exists and is open */
+    bool reloading;         /* a background reload is running */
+    uint64_t loads;         /* successful builds, the first one included */
+    uint64_t load_failures; /* failed builds (the running snapshot was kept) */
+    double last_load_ms;    /* duration of the last successful build */
+    time_t last_load_at;    /* wall clock of the last successful build; 0 = none */
+    loader_stats last;      /* loader statistics of the current snapshot */
+    char last_error[200];   /* message of the last failed build, or "" */
 } model_info;
 
 /* Returns a new model with no snapshot yet (call model_reload). Opens the dictionary

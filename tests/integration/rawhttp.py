@@ -6,6 +6,9 @@
                                      to close the connection within SECS seconds
   rawhttp.py drain PORT PID          start a POST, SIGTERM the daemon halfway through the
                                      body, finish the body: expect a 200 (drained, not cut)
+  rawhttp.py overload PORT           (daemon with --max-in-flight 1) hold one POST half sent:
+                                     a second POST gets 503 overloaded + Retry-After, /healthz
+                                     still 200, and the first POST completes with 200
 
 Prints one line of details and exits 0 when the expectation holds, 1 otherwise.
 Standard library only."""
@@ -91,12 +94,39 @@ def drain(port, pid):
     return st == 200 and b"org/royal-air-force" in resp
 
 
+def simple(port, raw):
+    s = connect(port)
+    s.sendall(raw)
+    resp = read_response(s)
+    s.close()
+    return resp
+
+
+def overload(port):
+    body = b"Homs, Syria."
+    a = connect(port)
+    a.sendall(b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:4])
+    time.sleep(0.3)
+    b = simple(port, b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 4\r\nConnection: close\r\n\r\nHoms")
+    h = simple(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    a.sendall(body[4:])
+    ra = read_response(a)
+    st = (status_of(b), status_of(h), status_of(ra))
+    print(f"second={st[0]} healthz={st[1]} first={st[2]}")
+    return (st == (503, 200, 200) and b"overloaded" in b
+            and b"retry-after: 1" in b.lower() and b"loc/homs" in ra)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "huge-length":
         return huge_length(argv[2])
     if cmd == "slow-headers":
         return slow_headers(argv[2], argv[3])
+    if cmd == "overload":
+        return overload(argv[2])
     if cmd == "drain":
         return drain(argv[2], argv[3])
     print("unknown command", cmd)

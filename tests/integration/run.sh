@@ -335,7 +335,7 @@ else
 fi
 
 # ---- a daemon with small limits --------------------------------------------------
-if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2; then
+if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2 --max-in-flight 1; then
     P=$PORT_small
     S="http://127.0.0.1:$P"
     head -c 5000 /dev/zero | tr '\0' a >"$TMP/5k.txt"
@@ -358,6 +358,12 @@ if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2
     python3 -c 'import sys; sys.stdout.write("a " * 1500)' >"$TMP/tokens.txt"
     st=$(req o $TXT --data-binary @"$TMP/tokens.txt" "$S/v1/tag")
     expect too_many_tokens 413 "$st" o 'd["error"]["code"] == "too_many_tokens"'
+
+    if why=$($RAW overload "$P"); then
+        alive "$P" && pass overload_503 || fail overload_503 "not alive after"
+    else
+        fail overload_503 "$why"
+    fi
 
     if why=$($RAW slow-headers "$P" 4); then
         alive "$P" && pass slow_client_timeout || fail slow_client_timeout "not alive after"
