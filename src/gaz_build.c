@@ -279,7 +279,8 @@ void gaz_db_free(gaz_db *db) {
 }
 
 static void build_vocab(const gaz_builder *b, gaz_db *db) {
-    memcpy(db->strings, b->vstr, b->vstr_len);
+    if (b->vstr_len)
+        memcpy(db->strings, b->vstr, b->vstr_len);
     db->str_off[0] = 0;
     for (uint32_t i = 1; i <= b->nvocab; i++)
         db->str_off[i] = b->voff[i];

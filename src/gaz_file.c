@@ -46,9 +46,16 @@ static bool sane(const gaz_db *db) {
     if (db->n_slots == 0 || (db->n_slots & (db->n_slots - 1)) || db->n_vocab >= db->n_slots ||
         db->n_nodes == 0)
         return false;
-    for (uint32_t i = 0; i < db->n_slots; i++)
-        if (db->slots[i].hash && (db->slots[i].id == 0 || db->slots[i].id > db->n_vocab))
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < db->n_slots; i++) {
+        if (!db->slots[i].hash)
+            continue;
+        used++;
+        if (db->slots[i].id == 0 || db->slots[i].id > db->n_vocab)
             return false;
+    }
+    if (used != db->n_vocab || used * 2 + 2 > db->n_slots)
+        return false; /* the builder keeps the table at most half full */
     for (uint32_t i = 0; i < db->n_vocab; i++)
         if (db->str_off[i] > db->str_off[i + 1] || db->str_off[i + 1] > db->strings_len)
             return false;

@@ -14,7 +14,8 @@ uint32_t gaz_token_id(const gaz_db *db, nt_str f) {
     if (!db->n_slots)
         return 0;
     uint32_t h = gaz__hash32(f.p, f.n), mask = db->n_slots - 1;
-    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    /* bounded by the table size: a loaded table may be full (no empty slot to stop at) */
+    for (uint32_t i = h & mask, probes = 0; probes < db->n_slots; i = (i + 1) & mask, probes++) {
         const gaz_vslot *s = &db->slots[i];
         if (s->hash == 0)
             return 0;
@@ -24,6 +25,7 @@ uint32_t gaz_token_id(const gaz_db *db, nt_str f) {
                 return s->id;
         }
     }
+    return 0;
 }
 
 static uint32_t child_of(const gaz_db *db, uint32_t node, uint32_t tok) {

@@ -270,11 +270,18 @@ static nt_err rule_org_suffix(tg_ctx *c) {
 static nt_err rule_said(tg_ctx *c) {
     uint32_t n = (uint32_t)c->doc.n_toks;
     for (uint32_t i = 0; i + 1 < n; i++) {
-        if (!is_name_word(c, i) || tg__covering(c, i) >= 0)
+        if (!is_name_word(c, i) || tg__covering(c, i) >= 0 || is_cue(c, "titles", i, i + 1))
             continue;
         uint32_t e = name_end(c, i);
         if (e - i < 2 || e >= n)
             continue;
+        bool taken = false;
+        for (uint32_t t = i; t < e; t++)
+            taken |= tg__covering(c, t) >= 0;
+        if (taken) {
+            i = e - 1;
+            continue;
+        }
         nt_str v = tok_fold(&c->doc, e);
         bool said = nt_str_eq_c(v, "said") || nt_str_eq_c(v, "told") || nt_str_eq_c(v, "says") ||
                     nt_str_eq_c(v, "added") || nt_str_eq_c(v, "wrote");
