@@ -317,7 +317,8 @@ nt_err gaz_builder_finish(gaz_builder *b, gaz_db **out) {
         if (b->edges[i].key)
             edges[ne++] = b->edges[i];
     qsort(edges, ne, sizeof(*edges), cmp_edge);
-    qsort(b->outs, b->nouts, sizeof(*b->outs), cmp_out);
+    if (b->nouts)
+        qsort(b->outs, b->nouts, sizeof(*b->outs), cmp_out);
     /* count outs after removing duplicates (same node, entity, mode) */
     size_t no = 0;
     for (size_t i = 0; i < b->nouts; i++) {
