@@ -357,8 +357,18 @@ struct query_ctx {
 
 static nt_err apply_query(void *ctx, const char *key, const char *val) {
     struct query_ctx *q = ctx;
+    size_t bad;
 
-    return jio_apply_option(q->req, key, val ? val : "", q->d);
+    val = val ? val : "";
+    /* MHD has percent-decoded the value: it may now hold any bytes. */
+    if (utf8_validate(val, strlen(val), &bad) != NT_OK ||
+        utf8_validate(key, strlen(key), &bad) != NT_OK) {
+        q->d->status = 400;
+        snprintf(q->d->code, sizeof(q->d->code), "invalid_utf8");
+        snprintf(q->d->msg, sizeof(q->d->msg), "a query parameter is not valid UTF-8");
+        return NT_EINVAL;
+    }
+    return jio_apply_option(q->req, key, val, q->d);
 }
 
 /* Parse and shape: body → *req (strings borrow the body or *root). */

@@ -226,6 +226,14 @@ nt_err http_reply_json(http_req *rq, int status, const json_t *body) {
     return queue(rq, status, resp, JSON_CTYPE);
 }
 
+/* Messages may quote request bytes (a path, a header) that are not UTF-8: jansson
+ * refuses those, so fall back to a fixed sentence rather than fail the reply. */
+static json_t *message_json(const char *msg) {
+    json_t *m = json_string(msg);
+
+    return m ? m : json_string("(the message quoted bytes that are not UTF-8)");
+}
+
 nt_err http_reply_error(http_req *rq, int status, const char *code, const char *msg,
                         json_t *extra) {
     json_t *root = NULL, *err = NULL;
@@ -240,7 +248,7 @@ nt_err http_reply_error(http_req *rq, int status, const char *code, const char *
     err = json_object();
     root = json_object();
     if (!err || !root || json_object_set_new(err, "code", json_string(code)) != 0 ||
-        json_object_set_new(err, "message", json_string(msg)) != 0 ||
+        json_object_set_new(err, "message", message_json(msg)) != 0 ||
         (extra && json_object_update(err, extra) != 0) ||
         json_object_set(root, "error", err) != 0) {
         rc = reply_oom(rq);

@@ -234,6 +234,12 @@ expect unknown_option_json 422 "$st" o 'd["error"]["code"] == "unknown_option"'
 st=$(req o $TXT --data-binary 'Homs' "$U/v1/tag?colour=red")
 expect unknown_option_query 422 "$st" o 'd["error"]["code"] == "unknown_option"'
 
+st=$(req o $TXT --data-binary 'Homs' "$U/v1/tag?id=%FF")
+expect invalid_utf8_query 400 "$st" o 'd["error"]["code"] == "invalid_utf8"'
+
+st=$(req o "$U/v1/%FF%00")
+expect not_found_binary_path 404 "$st" o 'd["error"]["code"] == "not_found"'
+
 st=$(req o $JSN --data-binary '{"html": "<p>Homs</p>"}' "$U/v1/tag")
 expect html_json_not_supported 422 "$st" o 'd["error"]["code"] == "html_not_supported"'
 
