@@ -112,23 +112,20 @@ expect() {
 }
 
 # ---- setup -----------------------------------------------------------------------
+# setup_failed WHY : one FAIL line (tests/run-all.sh counts those) and the summary.
+setup_failed() {
+    fail setup "$1"
+    echo "integration: $PASSED passed, $FAILED failed"
+    exit 1
+}
 for tool in curl python3; do
-    command -v $tool >/dev/null || { echo "integration: $tool is missing"; exit 1; }
+    command -v $tool >/dev/null || setup_failed "$tool is missing"
 done
-if [ ! -x "$DAEMON" ] || [ ! -x "$CLI" ]; then
-    echo "integration: build $DAEMON and $CLI first (make)"
-    echo "integration: 0 passed, 1 failed"
-    exit 1
-fi
-if ! "$CLI" import --db "$TMP/db" "$HERE"/fixtures/*.tsv >"$TMP/import.log" 2>&1; then
-    echo "integration: fixture import failed: $(cat "$TMP/import.log")"
-    echo "integration: 0 passed, 1 failed"
-    exit 1
-fi
-if ! start main --db "$TMP/db" --openapi "$ROOT/docs/openapi.yaml" --cors-origins "https://cms.example"; then
-    echo "integration: 0 passed, 1 failed"
-    exit 1
-fi
+[ -x "$DAEMON" ] && [ -x "$CLI" ] || setup_failed "build $DAEMON and $CLI first (make)"
+"$CLI" import --db "$TMP/db" "$HERE"/fixtures/*.tsv >"$TMP/import.log" 2>&1 ||
+    setup_failed "fixture import failed: $(cat "$TMP/import.log")"
+start main --db "$TMP/db" --openapi "$ROOT/docs/openapi.yaml" \
+    --cors-origins "https://cms.example" || setup_failed "the daemon did not start"
 P=$PORT_main
 U="http://127.0.0.1:$P"
 TXT='-H Content-Type:text/plain;charset=utf-8'
