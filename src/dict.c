@@ -15,7 +15,7 @@
 
 struct dict {
     MDB_env *env;
-    MDB_dbi ents, meta;
+    MDB_dbi ents, meta, blobs;
     bool rdonly;
 };
 
@@ -61,6 +61,11 @@ nt_err dict_open(const char *path, int flags, dict **out, char *errbuf, size_t e
     unsigned dbf = d->rdonly ? 0 : MDB_CREATE;
     if ((rc = mdb_dbi_open(txn, "entities", dbf, &d->ents)) != MDB_SUCCESS ||
         (rc = mdb_dbi_open(txn, "meta", dbf, &d->meta)) != MDB_SUCCESS)
+        goto fail;
+    rc = mdb_dbi_open(txn, "blobs", dbf, &d->blobs);
+    if (rc == MDB_NOTFOUND && d->rdonly)
+        d->blobs = 0; /* a dictionary from before the cache existed: no cache */
+    else if (rc != MDB_SUCCESS)
         goto fail;
     if ((rc = mdb_txn_commit(txn)) != MDB_SUCCESS) {
         txn = NULL;
@@ -443,4 +448,42 @@ void dict_write_abort(dict_txn *t) {
         return;
     mdb_txn_abort(t->txn);
     free(t);
+}
+
+nt_err dict_blob_put(dict *d, const char *key, const void *data, size_t len) {
+    MDB_txn *txn;
+    MDB_val k = {strlen(key), (void *)key}, v = {len, (void *)data};
+    if (d->rdonly || !d->blobs)
+        return NT_EINVAL;
+    int rc = mdb_txn_begin(d->env, NULL, 0, &txn);
+    if (rc != MDB_SUCCESS)
+        return from_mdb(rc);
+    if ((rc = mdb_put(txn, d->blobs, &k, &v, 0)) != MDB_SUCCESS) {
+        mdb_txn_abort(txn);
+        return from_mdb(rc);
+    }
+    return from_mdb(mdb_txn_commit(txn));
+}
+
+nt_err dict_blob_get(dict *d, const char *key, void **data, size_t *len) {
+    MDB_txn *txn;
+    MDB_val k = {strlen(key), (void *)key}, v;
+    if (!d->blobs)
+        return NT_ENOTFOUND;
+    int rc = mdb_txn_begin(d->env, NULL, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS)
+        return from_mdb(rc);
+    nt_err e = from_mdb(mdb_get(txn, d->blobs, &k, &v));
+    if (e == NT_OK) {
+        void *p = malloc(v.mv_size ? v.mv_size : 1);
+        if (!p) {
+            e = NT_ENOMEM;
+        } else {
+            memcpy(p, v.mv_data, v.mv_size);
+            *data = p;
+            *len = v.mv_size;
+        }
+    }
+    mdb_txn_abort(txn);
+    return e;
 }

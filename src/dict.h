@@ -61,6 +61,12 @@ nt_err dict_write_set_meta(dict_txn *t, const char *key, nt_str value);
 nt_err dict_write_commit(dict_txn *t, uint64_t *version);
 void dict_write_abort(dict_txn *t);
 
+/* Cached artefacts (the compiled matcher) in the `blobs` database. Writing one is its own
+ * transaction and does not change the dictionary version. dict_blob_get returns a new
+ * malloc'd copy in *data (caller frees). NT_ENOTFOUND. */
+nt_err dict_blob_put(dict *d, const char *key, const void *data, size_t len);
+nt_err dict_blob_get(dict *d, const char *key, void **data, size_t *len);
+
 /* Reads meta `key` into the arena; NT_ENOTFOUND. */
 nt_err dict_meta_get(dict *d, const char *key, arena *a, nt_str *out);
 

@@ -54,6 +54,74 @@ out:
     return rc;
 }
 
+static uint64_t fnv(uint64_t h, const char *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Hash of what the compiled matcher depends on besides the entries: the common-word
+ * list (it decides which aliases are weak). */
+static uint64_t words_hash(const char *dir) {
+    char path[4096], *buf = NULL;
+    size_t len;
+    uint64_t h = 1469598103934665603ULL;
+    if (!dir)
+        return h;
+    snprintf(path, sizeof(path), "%s/common-words.txt", dir);
+    if (loader_read_file(path, &buf, &len) == NT_OK)
+        h = fnv(h, buf, len);
+    free(buf);
+    return h;
+}
+
+#define CACHE_KEY "gaz"
+#define CACHE_MAGIC 0x43475a4eu /* "NZGC" */
+
+struct cache_hdr {
+    uint32_t magic, reserved;
+    uint64_t version, words;
+};
+
+/* The cached matcher, if it was compiled for `version` and these common words. */
+static gaz_db *cache_load(dict *d, uint64_t version, uint64_t words) {
+    void *blob = NULL;
+    size_t len = 0;
+    gaz_db *g = NULL;
+    struct cache_hdr h;
+    if (dict_blob_get(d, CACHE_KEY, &blob, &len) != NT_OK)
+        return NULL;
+    if (len > sizeof(h)) {
+        memcpy(&h, blob, sizeof(h));
+        if (h.magic == CACHE_MAGIC && h.version == version && h.words == words &&
+            gaz_db_load((char *)blob + sizeof(h), len - sizeof(h), &g) != NT_OK)
+            g = NULL;
+    }
+    free(blob);
+    return g;
+}
+
+nt_err loader_save_cache(dict *d, const snap *s, const char *models_dir) {
+    void *gb = NULL;
+    char *blob = NULL;
+    size_t glen;
+    struct cache_hdr h = {CACHE_MAGIC, 0, snap_version(s), words_hash(models_dir)};
+    nt_err rc = gaz_db_save(snap_gaz(s), &gb, &glen);
+    if (rc != NT_OK)
+        return rc;
+    blob = malloc(sizeof(h) + glen);
+    if (!blob) {
+        free(gb);
+        return NT_ENOMEM;
+    }
+    memcpy(blob, &h, sizeof(h));
+    memcpy(blob + sizeof(h), gb, glen);
+    free(gb);
+    rc = dict_blob_put(d, CACHE_KEY, blob, sizeof(h) + glen);
+    free(blob);
+    return rc;
+}
+
 static nt_err load_models(snap_builder *b, const char *dir, char *err, size_t errlen) {
     char path[4096];
     char *buf = NULL;
@@ -119,6 +187,22 @@ static nt_err finish(snap_builder *b, uint64_t version, snap **out, loader_stats
     return rc;
 }
 
+static nt_err loader_build_nocache(dict *d, const char *models_dir, snap **out,
+                                   loader_stats *st, char *err, size_t errlen) {
+    snap_builder *b = NULL;
+    uint64_t version = 0;
+    double t0 = now_ms();
+    nt_err rc = snap_builder_new(&b);
+    err[0] = 0;
+    if (rc == NT_OK && (rc = load_models(b, models_dir, err, errlen)) == NT_OK &&
+        (rc = dict_foreach(d, add_entry, b, &version)) == NT_OK)
+        rc = finish(b, version, out, st, t0, now_ms());
+    if (rc != NT_OK && !err[0])
+        snprintf(err, errlen, "%s", nt_strerror(rc));
+    snap_builder_free(b);
+    return rc;
+}
+
 nt_err loader_build(dict *d, const char *models_dir, snap **out, loader_stats *st,
                     char *err, size_t errlen) {
     snap_builder *b = NULL;
@@ -130,11 +214,26 @@ nt_err loader_build(dict *d, const char *models_dir, snap **out, loader_stats *s
         goto out;
     if ((rc = load_models(b, models_dir, err, errlen)) != NT_OK)
         goto out;
+    uint64_t want = 0, words = words_hash(models_dir);
+    bool cached = false;
+    if (d && dict_version(d, &want) == NT_OK) {
+        gaz_db *g = cache_load(d, want, words);
+        if (g && snap_builder_use_gaz(b, g) == NT_OK)
+            cached = true;
+    }
     if (d && (rc = dict_foreach(d, add_entry, b, &version)) != NT_OK) {
         snprintf(err, errlen, "reading the dictionary failed: %s", nt_strerror(rc));
         goto out;
     }
+    if (cached && version != want) {
+        /* the dictionary changed between the two reads: compile from the entries */
+        snap_builder_free(b);
+        b = NULL;
+        return loader_build_nocache(d, models_dir, out, st, err, errlen);
+    }
     rc = finish(b, version, out, st, t0, now_ms());
+    if (st && rc == NT_OK)
+        st->from_cache = cached;
 out:
     if (rc != NT_OK && !err[0])
         snprintf(err, errlen, "%s", nt_strerror(rc));

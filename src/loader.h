@@ -15,10 +15,15 @@ typedef struct loader_stats {
 } loader_stats;
 
 /* Builds a new snapshot (snap_free) from dictionary `d` (may be NULL: empty) and the
- * models directory `models_dir` (may be NULL: built-in defaults only). On error returns
- * the nt_err with a message in err. */
+ * models directory `models_dir` (may be NULL: built-in defaults only). Uses the matcher
+ * cached in the dictionary when it matches the version and the common-word list
+ * (st->from_cache). On error returns the nt_err with a message in err. */
 nt_err loader_build(dict *d, const char *models_dir, snap **out, loader_stats *st,
                     char *err, size_t errlen);
+
+/* Stores the compiled matcher of `s` in `d` (opened writable) so the next loader_build
+ * for the same dictionary version and common-word list loads it instead of compiling. */
+nt_err loader_save_cache(dict *d, const snap *s, const char *models_dir);
 
 /* Builds a snapshot straight from TSV files (no LMDB), for tests and pipes. */
 nt_err loader_build_tsv(const char *const *files, size_t n_files, const char *models_dir,

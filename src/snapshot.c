@@ -153,6 +153,7 @@ struct snap_builder {
     cue_list cues[SNAP_MAX_CUES];
     size_t n_cues;
     gaz_builder *gaz;
+    gaz_db *prebuilt; /* when set, aliases are not compiled (snap_builder_use_gaz) */
     size_t skipped;
     arena *tmp;
 };
@@ -195,8 +196,15 @@ void snap_builder_free(snap_builder *b) {
     for (size_t i = 0; i < b->n_cues; i++)
         strset_free(&b->cues[i].set);
     gaz_builder_free(b->gaz);
+    gaz_db_free(b->prebuilt);
     arena_free(b->tmp);
     free(b);
+}
+
+nt_err snap_builder_use_gaz(snap_builder *b, gaz_db *gaz) {
+    gaz_db_free(b->prebuilt);
+    b->prebuilt = gaz;
+    return NT_OK;
 }
 
 size_t snap_builder_skipped(const snap_builder *b) {
@@ -375,6 +383,8 @@ nt_err snap_builder_add(snap_builder *b, const ent_entry *e) {
     }
     x->n_attrs = (uint32_t)e->n_attrs;
     uint32_t idx = (uint32_t)b->n_ents++;
+    if (b->prebuilt)
+        return NT_OK;
     if ((rc = add_alias(b, e->name, NT_CASE_TITLE, idx, GAZ_OUT_NAME)) != NT_OK)
         return rc;
     for (size_t i = 0; i < e->n_aliases; i++)
@@ -388,8 +398,12 @@ nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
     nt_err rc = NT_ENOMEM;
     if (!s)
         goto out;
-    if ((rc = gaz_builder_finish(b->gaz, &s->gaz)) != NT_OK)
+    if (b->prebuilt) {
+        s->gaz = b->prebuilt;
+        b->prebuilt = NULL;
+    } else if ((rc = gaz_builder_finish(b->gaz, &s->gaz)) != NT_OK) {
         goto out;
+    }
     rc = NT_ENOMEM;
     s->ents = calloc(b->n_ents ? b->n_ents : 1, sizeof(snap_entity));
     if (!s->ents)

@@ -43,6 +43,10 @@ nt_err snap_builder_add(snap_builder *b, const ent_entry *e);
 nt_err snap_builder_load_words(snap_builder *b, nt_str text);
 /* Loads a cue list named `name` (e.g. "titles", "org_suffixes") from its text. */
 nt_err snap_builder_load_cues(snap_builder *b, const char *name, nt_str text);
+/* Uses `gaz` (a matcher compiled earlier from the same entries in the same order, e.g.
+ * loaded from the dictionary's cache) instead of compiling aliases: later
+ * snap_builder_add calls record entities only. Takes ownership of gaz, even on error. */
+nt_err snap_builder_use_gaz(snap_builder *b, gaz_db *gaz);
 /* Compiles into a new snapshot (free with snap_free); `version` is the dictionary version
  * it reflects. The builder must still be freed. NT_ENOMEM. */
 nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out);

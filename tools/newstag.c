@@ -161,7 +161,24 @@ static nt_err import_one(void *ctx, const ent_entry *e) {
     return NT_OK;
 }
 
-static int cmd_import(const char *db, bool if_changed, char **files, int n) {
+/* Compiles the matcher for the committed version and caches it in the dictionary, so the
+ * daemon starts in milliseconds. */
+static int save_cache(dict *d, const char *models) {
+    snap *s = NULL;
+    loader_stats st;
+    char err[512];
+    nt_err rc = loader_build(d, models, &s, &st, err, sizeof(err));
+    if (rc == NT_OK && !st.from_cache)
+        rc = loader_save_cache(d, s, models);
+    if (rc != NT_OK)
+        fprintf(stderr, "newstag import: caching the compiled matcher failed: %s\n", err[0] ? err : nt_strerror(rc));
+    else
+        fprintf(stderr, "newstag import: matcher compiled and cached (%zu aliases)\n", gaz_db_aliases(snap_gaz(s)));
+    snap_free(s);
+    return rc != NT_OK;
+}
+
+static int cmd_import(const char *db, const char *models, bool if_changed, char **files, int n) {
     dict *d = NULL;
     import_ctx c = {0};
     char err[512], hbuf[32];
@@ -194,7 +211,7 @@ static int cmd_import(const char *db, bool if_changed, char **files, int n) {
     if (if_changed && dict_meta_get(d, "sources_hash", a, &old) == NT_OK && nt_str_eq_c(old, hbuf)) {
         dict_version(d, &version);
         fprintf(stderr, "newstag import: %s is up to date (version %llu)\n", db, (unsigned long long)version);
-        rc = 0;
+        rc = save_cache(d, models);
         goto out;
     }
     if (dict_write_begin(d, &c.txn) != NT_OK) {
@@ -226,7 +243,7 @@ static int cmd_import(const char *db, bool if_changed, char **files, int n) {
             "newstag import: %zu entries from %d file(s), %zu kept from the API, %zu removed; "
             "version %llu; %.0f ms\n",
             c.put, n, c.skipped, pruned, (unsigned long long)version, now_ms() - t0);
-    rc = 0;
+    rc = save_cache(d, models) ? 1 : 0;
 out:
     for (size_t i = 0; i < c.seen.n; i++)
         free(c.seen.v[i]);
@@ -538,7 +555,7 @@ int main(int argc, char **argv) {
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "import")) {
-        rc = cmd_import(db, if_changed, files, nf);
+        rc = cmd_import(db, models, if_changed, files, nf);
     } else if (!strcmp(cmd, "export")) {
         rc = cmd_export(db, type, ndjson);
     } else if (!strcmp(cmd, "check")) {
