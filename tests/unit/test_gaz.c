@@ -183,7 +183,7 @@ static uint32_t crc32_(const unsigned char *p, size_t n) {
     return ~c;
 }
 
-/* BUG (reported): a blob whose vocabulary hash table has no empty slot passes the sanity
+/* Regression (fixed in 59b7af8): a blob whose vocabulary hash table has no empty slot passes the sanity
  * checks (they only require n_vocab < n_slots), and then gaz_token_id() loops forever on
  * any word that is not in the vocabulary. The checksum is not a defence: it only catches
  * accidents. Expected: NT_ECORRUPT. We never scan the loaded db (it would hang). */
@@ -220,7 +220,7 @@ static int t_bug_full_vocab_table(void) {
     return 0;
 }
 
-/* BUG (reported): gaz_builder_finish() on a builder with no aliases calls
+/* Regression (fixed in 2b9a604): gaz_builder_finish() on a builder with no aliases calls
  * qsort(b->outs = NULL, 0, …) (gaz_build.c:319), which UBSan rejects (nonnull argument),
  * so an empty dictionary aborts a SAN build. Run in a child so the abort is a FAIL here,
  * not the end of this test binary. Expected: NT_OK and a db that matches nothing. */
@@ -247,6 +247,44 @@ static int t_bug_empty_builder(void) {
     return 0;
 }
 
+/* A 64-byte blob: valid magic, format and (empty-payload) checksum, huge counts. */
+static nt_err load_huge_header(void) {
+    unsigned char h[64] = {0};
+    uint32_t v[8] = {0x5a47544eu, 1, 1u << 30, 1, 1u << 30, 1u << 30, 1u << 30, 0};
+    memcpy(h, v, sizeof(v)); /* payload_len 0, crc32("") = 0 */
+    gaz_db *db = NULL;
+    nt_err rc = gaz_db_load(h, sizeof(h), &db);
+    gaz_db_free(db);
+    return rc;
+}
+
+/* BUG (reported): gaz_db_load() allocates the arrays the header's counts describe (up to
+ * 2^30 each, ~40 GB) before checking that they fit in the payload, so a 64-byte blob makes
+ * it allocate gigabytes (libFuzzer: out-of-memory, malloc(7786065784)). Expected:
+ * NT_ECORRUPT without allocating. The child re-executes this binary with an allocation
+ * cap so the huge calloc fails visibly (NT_ENOMEM) instead of being mapped lazily. */
+static int t_bug_huge_counts(void) {
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    T_TRUE(pid >= 0);
+    if (pid == 0) {
+        char *argv[] = {"test_gaz", "--huge-header-child", NULL};
+        char *envp[] = {"ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=256",
+                        "MALLOC_ARENA_MAX=1", NULL};
+        execve("/proc/self/exe", argv, envp);
+        _exit(4);
+    }
+    int st = 0;
+    T_TRUE(waitpid(pid, &st, 0) == pid);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+        fprintf(stderr, "  BUG gaz_file.c: 64-byte blob with huge counts -> allocation "
+                        "before size check (child status %d)\n", st);
+    T_TRUE(WIFEXITED(st));
+    T_EQ_INT(WEXITSTATUS(st), 0);
+    return 0;
+}
+
 static const struct t_case cases[] = {
     {"leftmost_longest", t_longest},
     {"case_modes", t_case_modes},
@@ -254,10 +292,16 @@ static const struct t_case cases[] = {
     {"builder_errors", t_builder_errors},
     {"save_load_roundtrip", t_save_load},
     {"corrupt_blob", t_corrupt},
-    {"BUG_full_vocab_table_hangs_scan", t_bug_full_vocab_table},
-    {"BUG_empty_builder_finish_ubsan", t_bug_empty_builder},
+    {"regress_full_vocab_table_rejected", t_bug_full_vocab_table},
+    {"regress_empty_builder_finish", t_bug_empty_builder},
+    {"BUG_huge_counts_allocate_before_check", t_bug_huge_counts},
 };
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--huge-header-child") == 0) {
+        nt_err rc = load_huge_header();
+        fprintf(stderr, "  child: gaz_db_load -> %s\n", nt_errname(rc));
+        return rc == NT_ECORRUPT ? 0 : 1;
+    }
     return t_run(cases, NT_ARRAY_LEN(cases), "test_gaz");
 }

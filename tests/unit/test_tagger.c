@@ -149,7 +149,7 @@ static int t_title_rule(void) {
     return 0;
 }
 
-/* BUG (reported): rule_said (names.c) runs after rule_titles and re-tags "Mr Jones said"
+/* Regression (fixed in 59b7af8): rule_said (names.c) runs after rule_titles and re-tags "Mr Jones said"
  * as the person "Mr Jones" [title inside], replacing the title rule's "Jones": "mr" is a
  * capitalised non-common word, so name_end() takes it as part of the name and
  * place_rule() may replace any rule candidate. */
@@ -240,7 +240,7 @@ static const struct t_case cases[] = {
     {"weak_common_word_alias", t_weak_alias},
     {"homonyms_by_country_context", t_homonyms},
     {"title_rule", t_title_rule},
-    {"BUG_said_rule_swallows_title", t_bug_title_then_said},
+    {"regress_said_rule_keeps_title_outside", t_bug_title_then_said},
     {"coref_surname", t_coref},
     {"coref_defined_acronym", t_acronym},
     {"never_list", t_never},
