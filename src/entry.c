@@ -189,8 +189,8 @@ nt_err ent_validate(const ent_entry *e, ent_diag *d) {
     for (size_t i = 0; i < e->n_aliases; i++) {
         const ent_alias *al = &e->aliases[i];
         if (al->text.n == 0 || al->text.n > ENT_MAX_TEXT || !text_ok(al->text) ||
-            memchr(al->text.p, '|', al->text.n)) {
-            diag(d, 0, "aliases", "every alias must be non-empty UTF-8 text of at most 512 bytes without '|'");
+            memchr(al->text.p, '|', al->text.n) || memchr(al->text.p, '@', al->text.n)) {
+            diag(d, 0, "aliases", "every alias must be non-empty UTF-8 text of at most 512 bytes without '|' or '@'");
             return NT_EINVAL;
         }
         if ((unsigned)al->mode > NT_CASE_ANY) {

@@ -243,20 +243,40 @@ static int cmp_out(const void *x, const void *y) {
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-nt_err gaz__alloc(gaz_db *db) {
-    size_t off = 0, o_slots, o_stroff, o_str, o_nodes, o_edges, o_outs;
+/* Byte offsets of the arrays of db in its one allocation, computed in 64 bits. */
+typedef struct gaz_layout {
+    uint64_t slots, stroff, str, nodes, edges, outs, total;
+} gaz_layout;
+
+static gaz_layout layout(const gaz_db *db) {
+    gaz_layout l;
+    uint64_t off = 0;
 #define PLACE(o, bytes)                                                                  \
     do {                                                                                 \
         o = off;                                                                         \
-        off += ((size_t)(bytes) + 7) & ~(size_t)7;                                       \
+        off += ((uint64_t)(bytes) + 7) & ~(uint64_t)7;                                   \
     } while (0)
-    PLACE(o_slots, (size_t)db->n_slots * sizeof(gaz_vslot));
-    PLACE(o_stroff, ((size_t)db->n_vocab + 1) * sizeof(uint32_t));
-    PLACE(o_str, db->strings_len);
-    PLACE(o_nodes, (size_t)db->n_nodes * sizeof(gaz_node));
-    PLACE(o_edges, (size_t)db->n_edges * sizeof(gaz_edge));
-    PLACE(o_outs, (size_t)db->n_outs * sizeof(gaz_out));
+    PLACE(l.slots, (uint64_t)db->n_slots * sizeof(gaz_vslot));
+    PLACE(l.stroff, ((uint64_t)db->n_vocab + 1) * sizeof(uint32_t));
+    PLACE(l.str, db->strings_len);
+    PLACE(l.nodes, (uint64_t)db->n_nodes * sizeof(gaz_node));
+    PLACE(l.edges, (uint64_t)db->n_edges * sizeof(gaz_edge));
+    PLACE(l.outs, (uint64_t)db->n_outs * sizeof(gaz_out));
 #undef PLACE
+    l.total = off;
+    return l;
+}
+
+uint64_t gaz__layout_size(const gaz_db *db) {
+    return layout(db).total;
+}
+
+nt_err gaz__alloc(gaz_db *db) {
+    gaz_layout l = layout(db);
+    if (l.total > SIZE_MAX / 2)
+        return NT_ENOMEM;
+    size_t off = (size_t)l.total, o_slots = l.slots, o_stroff = l.stroff, o_str = l.str,
+           o_nodes = l.nodes, o_edges = l.edges, o_outs = l.outs;
     char *m = calloc(1, off ? off : 8);
     if (!m)
         return NT_ENOMEM;

@@ -111,6 +111,8 @@ nt_err gaz_db_load(const void *blob, size_t len, gaz_db **out) {
     if (db->n_slots > (1u << 30) || db->n_nodes > (1u << 30) || db->n_edges > (1u << 30) ||
         db->n_outs > (1u << 30)) /* larger than any real build: refuse before allocating */
         goto out;
+    if (gaz__layout_size(db) != h.payload_len) /* before allocating anything */
+        goto out;
     if ((rc = gaz__alloc(db)) != NT_OK)
         goto out;
     rc = NT_ECORRUPT;

@@ -48,6 +48,8 @@ static inline uint32_t gaz__hash32(const char *p, size_t n) {
 /* Case signature of tokens [ts,te) skipping hyphens: hash of (is-upper bit per letter,
  * token separator). */
 uint64_t gaz__case_sig(const tok_doc *doc, uint32_t ts, uint32_t te);
+/* Bytes the arrays of db need, given its counts (64-bit, no overflow for 32-bit counts). */
+uint64_t gaz__layout_size(const gaz_db *db);
 /* Lays out the arrays of db in one allocation given the counts; NT_ENOMEM. */
 nt_err gaz__alloc(gaz_db *db);
 
