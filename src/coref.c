@@ -76,7 +76,7 @@ static nt_err collect(tg_ctx *c, links *L) {
                 return rc;
         } else if (ty == NT_TYPE_ORG && m->source == TG_SRC_GAZETTEER) {
             nt_str first = tok_fold(d, m->ts);
-            if (!snap_is_common(c->s, first) && (d->toks[m->ts].flags & TOK_CAP) &&
+            if (!tg__w(c, m->ts, SNAP_W_COMMON) && (d->toks[m->ts].flags & TOK_CAP) &&
                 !(d->toks[m->ts].flags & TOK_ALLCAP)) {
                 link l = {first, m->ent, m->chain, ty, 0};
                 if ((rc = links_add(c, L, l)) != NT_OK)
@@ -145,7 +145,7 @@ nt_err coref_run(tg_ctx *c) {
             if (m->ent < 0 && l->type != m->rtype)
                 continue;
             tg__remove_cand(c, (size_t)k);
-        } else if (!l->exact && (f & TOK_SENT_START) && snap_is_common(c->s, tok_fold(d, t))) {
+        } else if (!l->exact && (f & TOK_SENT_START) && tg__w(c, t, SNAP_W_COMMON)) {
             continue;
         }
         /* the link must come from an earlier or later mention, never from itself */

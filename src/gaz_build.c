@@ -291,9 +291,24 @@ nt_err gaz__alloc(gaz_db *db) {
     return NT_OK;
 }
 
+nt_err gaz__index(gaz_db *db) {
+    free(db->root);
+    db->root = calloc((size_t)db->n_vocab + 1, sizeof(uint32_t));
+    if (!db->root)
+        return NT_ENOMEM;
+    if (db->n_nodes) {
+        const gaz_node *r = &db->nodes[0];
+        for (uint32_t i = r->edge_begin; i < r->edge_begin + r->edge_count; i++)
+            if (db->edges[i].tok <= db->n_vocab)
+                db->root[db->edges[i].tok] = db->edges[i].child;
+    }
+    return NT_OK;
+}
+
 void gaz_db_free(gaz_db *db) {
     if (!db)
         return;
+    free(db->root);
     free(db->mem);
     free(db);
 }
@@ -373,6 +388,8 @@ nt_err gaz_builder_finish(gaz_builder *b, gaz_db **out) {
         n->out_count++;
         db->outs[i] = b->outs[i].out;
     }
+    if ((rc = gaz__index(db)) != NT_OK)
+        goto out;
     *out = db;
     db = NULL;
     rc = NT_OK;

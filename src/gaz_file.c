@@ -121,6 +121,8 @@ nt_err gaz_db_load(const void *blob, size_t len, gaz_db **out) {
     memcpy(db->mem, (const char *)blob + sizeof(h), db->mem_len);
     if (!sane(db))
         goto out;
+    if ((rc = gaz__index(db)) != NT_OK)
+        goto out;
     *out = db;
     db = NULL;
     rc = NT_OK;

@@ -29,7 +29,12 @@ struct gaz_db {
     gaz_out *outs;
     void *mem;            /* one allocation holding all arrays */
     size_t mem_len;
+    uint32_t *root;       /* n_vocab + 1: child of the root for each token id (derived,
+                             not serialised: built by gaz__index) */
 };
+
+/* Builds db->root from the edges. NT_ENOMEM. */
+nt_err gaz__index(gaz_db *db);
 
 static inline uint64_t gaz__fnv(const char *p, size_t n) {
     uint64_t h = 1469598103934665603ULL;

@@ -29,6 +29,8 @@ uint32_t gaz_token_id(const gaz_db *db, nt_str f) {
 }
 
 static uint32_t child_of(const gaz_db *db, uint32_t node, uint32_t tok) {
+    if (node == 0)
+        return tok <= db->n_vocab ? db->root[tok] : 0; /* the root has most edges */
     const gaz_node *n = &db->nodes[node];
     uint32_t lo = n->edge_begin, hi = n->edge_begin + n->edge_count;
     while (lo < hi) {

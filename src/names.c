@@ -98,6 +98,13 @@ nt_err tg__chain_new(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, uint32_t
 
 static bool is_cue(const tg_ctx *c, const char *list, uint32_t ts, uint32_t te) {
     char buf[128];
+    /* one word: the per-token bits; several: only if the first word heads a phrase */
+    uint32_t one = !strcmp(list, "titles") ? SNAP_W_TITLE
+                   : !strcmp(list, "org_suffixes") ? SNAP_W_ORGSUF : 0;
+    if (one && te - ts == 1)
+        return tg__w(c, ts, one);
+    if (one == SNAP_W_TITLE && !tg__w(c, ts, SNAP_W_TITLE_HEAD))
+        return false;
     size_t n = 0;
     for (uint32_t i = ts; i < te; i++) {
         nt_str f = tok_fold(&c->doc, i);
@@ -127,8 +134,7 @@ static bool is_connector(const tg_ctx *c, uint32_t i) {
 
 static bool is_name_word(const tg_ctx *c, uint32_t i) {
     uint16_t f = c->doc.toks[i].flags;
-    return (f & TOK_WORD) && (f & TOK_CAP) && !(f & TOK_ABBREV) &&
-           !snap_cue_has(c->s, "never", tok_fold(&c->doc, i));
+    return (f & TOK_WORD) && (f & TOK_CAP) && !(f & TOK_ABBREV) && !tg__w(c, i, SNAP_W_NEVER);
 }
 
 /* An initial: "S." in "S. Waugh". */
@@ -285,7 +291,7 @@ static nt_err rule_said(tg_ctx *c) {
         nt_str v = tok_fold(&c->doc, e);
         bool said = nt_str_eq_c(v, "said") || nt_str_eq_c(v, "told") || nt_str_eq_c(v, "says") ||
                     nt_str_eq_c(v, "added") || nt_str_eq_c(v, "wrote");
-        if (said && !snap_is_common(c->s, tok_fold(&c->doc, i))) {
+        if (said && !tg__w(c, i, SNAP_W_COMMON)) {
             nt_err rc = place_rule(c, NT_TYPE_PERSON, i, e, 0.6f);
             if (rc != NT_OK)
                 return rc;
@@ -332,16 +338,17 @@ static nt_err rule_capseq(tg_ctx *c) {
         bool sent_start = (c->doc.toks[s].flags & TOK_SENT_START) ||
                           (s > 0 && (c->doc.toks[s - 1].flags & (TOK_QUOTE | TOK_PUNCT)) &&
                            (c->doc.toks[s - 1].flags & TOK_SENT_START));
-        if (sent_start && snap_is_common(c->s, first) && !snap_cue_has(c->s, "first_names", first))
+        (void)first;
+        if (sent_start && tg__w(c, s, SNAP_W_COMMON) && !tg__w(c, s, SNAP_W_FIRST))
             s++;
         size_t words = 0, common = 0;
         for (uint32_t t = s; t < e; t++) {
             if (!(c->doc.toks[t].flags & TOK_WORD) || is_connector(c, t))
                 continue;
             words++;
-            common += snap_is_common(c->s, tok_fold(&c->doc, t));
+            common += tg__w(c, t, SNAP_W_COMMON);
         }
-        bool given = s < e && snap_cue_has(c->s, "first_names", tok_fold(&c->doc, s));
+        bool given = s < e && tg__w(c, s, SNAP_W_FIRST);
         bool covered;
         if (words >= 2 && e > s && (given || common == 0) && free_for_person(c, s, e, &covered) &&
             !is_cue(c, "org_suffixes", e - 1, e) && !is_cue(c, "titles", s, s + 1)) {

@@ -170,6 +170,8 @@ struct snap {
     gaz_db *gaz;
     uint64_t version;
     size_t counts[NT_TYPE_COUNT];
+    strset words;        /* every single word of the lists below … */
+    uint32_t *word_bits; /* … and its enum snap_word_bit, by index */
 };
 
 nt_err snap_builder_new(snap_builder **out) {
@@ -393,6 +395,70 @@ nt_err snap_builder_add(snap_builder *b, const ent_entry *e) {
     return NT_OK;
 }
 
+static const struct {
+    const char *list;
+    uint32_t bit, head_bit;
+} word_lists[] = {
+    {"never", SNAP_W_NEVER, 0},          {"first_names", SNAP_W_FIRST, 0},
+    {"place_preps", SNAP_W_PREP, 0},     {"org_suffixes", SNAP_W_ORGSUF, 0},
+    {"titles", SNAP_W_TITLE, SNAP_W_TITLE_HEAD}, {"sports", SNAP_W_SPORTS, 0},
+};
+
+static nt_err word_bit(snap *s, nt_str w, uint32_t bit) {
+    uint32_t idx;
+    bool added;
+    nt_err rc = strset_add(&s->words, &s->pl, w, &idx, &added);
+    if (rc != NT_OK)
+        return rc;
+    if (added) {
+        uint32_t *nb = realloc(s->word_bits, (size_t)s->words.n * sizeof(uint32_t));
+        if (!nb)
+            return NT_ENOMEM;
+        s->word_bits = nb;
+        nb[idx] = 0;
+    }
+    s->word_bits[idx] |= bit;
+    return NT_OK;
+}
+
+/* One map from word to list bits, so the tagger looks each token up once. */
+static nt_err build_word_bits(snap *s) {
+    nt_err rc;
+    for (uint32_t k = 0; k < s->common.n; k++) {
+        char buf[256]; /* copy: word_bit may grow the pool the word lives in */
+        const sref *r = &s->common.refs[k];
+        size_t n = r->len < sizeof(buf) ? r->len : sizeof(buf) - 1;
+        memcpy(buf, s->pl.p + r->off, n);
+        if ((rc = word_bit(s, (nt_str){buf, n}, SNAP_W_COMMON)) != NT_OK)
+            return rc;
+    }
+    for (size_t l = 0; l < NT_ARRAY_LEN(word_lists); l++) {
+        for (size_t i = 0; i < s->n_cues; i++) {
+            if (strcmp(s->cues[i].name, word_lists[l].list) != 0)
+                continue;
+            const strset *set = &s->cues[i].set;
+            for (uint32_t k = 0; k < set->n; k++) {
+                /* copy: word_bit may grow the pool the phrase lives in */
+                char buf[256];
+                const sref *r = &set->refs[k];
+                size_t n = r->len < sizeof(buf) ? r->len : sizeof(buf) - 1;
+                memcpy(buf, s->pl.p + r->off, n);
+                const char *sp = memchr(buf, ' ', n);
+                nt_str w = {buf, sp ? (size_t)(sp - buf) : n};
+                uint32_t bit = sp ? word_lists[l].head_bit : word_lists[l].bit;
+                if (bit && (rc = word_bit(s, w, bit)) != NT_OK)
+                    return rc;
+            }
+        }
+    }
+    return NT_OK;
+}
+
+uint32_t snap_word_bits(const snap *s, nt_str w) {
+    int64_t f = strset_find(&s->words, &s->pl, w);
+    return f < 0 ? 0 : s->word_bits[f];
+}
+
 nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
     snap *s = calloc(1, sizeof(*s));
     nt_err rc = NT_ENOMEM;
@@ -438,6 +504,8 @@ nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
         s->counts[x->type]++;
     }
     s->version = version;
+    if ((rc = build_word_bits(s)) != NT_OK)
+        goto out;
     *out = s;
     s = NULL;
     rc = NT_OK;
@@ -454,6 +522,8 @@ void snap_free(snap *s) {
     free(s->attrs);
     strset_free(&s->ids);
     strset_free(&s->common);
+    strset_free(&s->words);
+    free(s->word_bits);
     for (size_t i = 0; i < s->n_cues; i++)
         strset_free(&s->cues[i].set);
     gaz_db_free(s->gaz);
@@ -503,7 +573,7 @@ bool snap_cue_has(const snap *s, const char *name, nt_str w) {
 }
 
 bool snap_is_common(const snap *s, nt_str w) {
-    return strset_find(&s->common, &s->pl, w) >= 0;
+    return (snap_word_bits(s, w) & SNAP_W_COMMON) != 0;
 }
 
 size_t snap_bytes(const snap *s) {

@@ -67,6 +67,19 @@ nt_err snap_find(const snap *s, nt_str id, uint32_t *idx);
 const gaz_db *snap_gaz(const snap *s);
 /* True if folded single word `w` is in cue list `name`. */
 bool snap_cue_has(const snap *s, const char *name, nt_str w);
+/* What a single folded word is, over all word and cue lists, in one lookup. */
+enum snap_word_bit {
+    SNAP_W_COMMON = 1 << 0,     /* common-words.txt */
+    SNAP_W_NEVER = 1 << 1,      /* cues/never.txt */
+    SNAP_W_FIRST = 1 << 2,      /* cues/first_names.txt */
+    SNAP_W_PREP = 1 << 3,       /* cues/place_preps.txt */
+    SNAP_W_ORGSUF = 1 << 4,     /* cues/org_suffixes.txt */
+    SNAP_W_TITLE = 1 << 5,      /* cues/titles.txt, a one-word title */
+    SNAP_W_TITLE_HEAD = 1 << 6, /* first word of a several-word title ("prime") */
+    SNAP_W_SPORTS = 1 << 7,     /* cues/sports.txt */
+};
+/* Bits of enum snap_word_bit for folded word `w` (0 if it is in no list). */
+uint32_t snap_word_bits(const snap *s, nt_str w);
 /* True if `w` (folded) is a common English word. */
 bool snap_is_common(const snap *s, nt_str w);
 /* Bytes held by the snapshot. */

@@ -117,7 +117,7 @@ static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
 }
 
 static bool is_never(const tg_ctx *c, const tg_cand *m) {
-    return m->te - m->ts == 1 && snap_cue_has(c->s, "never", tok_fold(&c->doc, m->ts));
+    return m->te - m->ts == 1 && tg__w(c, m->ts, SNAP_W_NEVER);
 }
 
 /* "the Iraqi government": an ORG alias made of a nationality and lower-case words is a
@@ -190,7 +190,7 @@ static nt_err scan_and_resolve(tg_ctx *c) {
 static bool after_place_prep(const tg_ctx *c, uint32_t ts) {
     if (ts == 0)
         return false;
-    return snap_cue_has(c->s, "place_preps", tok_fold(&c->doc, ts - 1));
+    return tg__w(c, ts - 1, SNAP_W_PREP);
 }
 
 /* Candidate index of a LOC match whose tokens are exactly [ts,te) … used to see lists. */
@@ -249,7 +249,7 @@ static bool supported(const tg_ctx *c, const tg_cand *m) {
         return m->ts > 0 && nt_str_eq_c(tok_fold(d, m->ts - 1), "the");
     }
     bool one = m->te - m->ts == 1;
-    bool given = one && snap_cue_has(c->s, "first_names", tok_fold(d, m->ts));
+    bool given = one && tg__w(c, m->ts, SNAP_W_FIRST);
     if (e->type == NT_TYPE_LOC && !(e->flags & (SNAP_PLACE_COUNTRY | SNAP_PLACE_CAPITAL)) &&
         one && (given || ((e->flags & SNAP_PLACE_CITY) && e->population < 100000)))
         return place_context(c, m) || (!given && strong_elsewhere && !(e->flags & SNAP_MINOR));
@@ -282,7 +282,7 @@ static nt_err filter_cands(tg_ctx *c) {
  * "CHICAGO 5 Houston 3". Countries stay places (national teams are reported as LOC). */
 static nt_err sports_teams(tg_ctx *c) {
     const tok_doc *d = &c->doc;
-    if (!d->n_toks || !snap_cue_has(c->s, "sports", tok_fold(d, 0)))
+    if (!d->n_toks || !tg__w(c, 0, SNAP_W_SPORTS))
         return NT_OK;
     for (size_t i = 0; i < c->n_cands; i++) {
         tg_cand *m = &c->cands[i];
@@ -400,6 +400,10 @@ nt_err tagger_run(const snap *s, const char *text, size_t len, const tagger_opts
     out->doc = c.doc;
     if (c.doc.n_toks == 0)
         return NT_OK;
+    if (!(c.wb = arena_alloc(a, c.doc.n_toks * sizeof(uint32_t))))
+        return NT_ENOMEM;
+    for (size_t i = 0; i < c.doc.n_toks; i++)
+        c.wb[i] = (c.doc.toks[i].flags & TOK_WORD) ? snap_word_bits(s, tok_fold(&c.doc, i)) : 0;
     if ((rc = mark_headlines(&c)) != NT_OK || (rc = scan_and_resolve(&c)) != NT_OK ||
         (rc = filter_cands(&c)) != NT_OK || (rc = sports_teams(&c)) != NT_OK ||
         (rc = names_run(&c)) != NT_OK ||

@@ -28,6 +28,7 @@ typedef struct tg_ctx {
     arena *a;
     tok_doc doc;
     uint8_t *headline;         /* per sentence: 0 prose, 1 Title Case, 2 ALL CAPS */
+    uint32_t *wb;              /* per token: snap_word_bits of its folded form */
     tg_cand *cands;            /* capacity doc.n_toks + 1 (at most one per token) */
     size_t n_cands;
     uint8_t *strong_ent;       /* bitset over snapshot entities named strongly */
@@ -46,6 +47,9 @@ nt_err coref_run(tg_ctx *c);
 nt_err events_run(tg_ctx *c, const tagger_opts *o, tg_result *out);
 
 /* Helpers shared by the stages. */
+static inline bool tg__w(const tg_ctx *c, uint32_t t, uint32_t bit) {
+    return (c->wb[t] & bit) != 0;
+}
 /* Index of the candidate covering token t, or -1. Candidates need not be sorted. */
 int64_t tg__covering(const tg_ctx *c, uint32_t t);
 /* Rebuilds cov from cands. */
