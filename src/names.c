@@ -123,11 +123,13 @@ static bool is_cue(const tg_ctx *c, const char *list, uint32_t ts, uint32_t te) 
 static bool is_connector(const tg_ctx *c, uint32_t i) {
     static const char *const w[] = {"al", "bin", "ibn", "de", "van", "von", "el", "da", "di",
                                     "der", "la", "le", "du", "bint", "abu"};
-    nt_str f = tok_fold(&c->doc, i);
     if (c->doc.toks[i].flags & TOK_HYPHEN)
         return true;
+    nt_str f = tok_fold(&c->doc, i);
+    if (f.n < 2 || f.n > 4 || !(c->doc.toks[i].flags & TOK_WORD))
+        return false;
     for (size_t k = 0; k < NT_ARRAY_LEN(w); k++)
-        if (nt_str_eq_c(f, w[k]))
+        if (f.p[0] == w[k][0] && nt_str_eq_c(f, w[k]))
             return true;
     return false;
 }
@@ -209,7 +211,8 @@ static nt_err rule_titles(tg_ctx *c) {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t best = 0;
         for (uint32_t L = 3; L >= 1; L--) {
-            if (i + L <= n && is_cue(c, "titles", i, i + L)) {
+            if (i + L <= n && (L == 1 ? tg__w(c, i, SNAP_W_TITLE)
+                                      : (tg__w(c, i, SNAP_W_TITLE_HEAD) && is_cue(c, "titles", i, i + L)))) {
                 best = L;
                 break;
             }
@@ -226,7 +229,7 @@ static nt_err rule_titles(tg_ctx *c) {
             continue;
         /* a title followed by another title word ("Defence Secretary Gavin …"): skip the
          * inner title words */
-        while (s < e && is_cue(c, "titles", s, s + 1))
+        while (s < e && tg__w(c, s, SNAP_W_TITLE))
             s++;
         if (s == e || c->headline[c->doc.toks[s].sent] == 2)
             continue;
@@ -263,7 +266,7 @@ static nt_err rule_org_suffix(tg_ctx *c) {
         if (nt_str_eq_c(tok_fold(&c->doc, s), "the"))
             s++;
         if (last > s && c->headline[c->doc.toks[s].sent] == 0 &&
-            is_cue(c, "org_suffixes", last, last + 1)) {
+            tg__w(c, last, SNAP_W_ORGSUF)) {
             nt_err rc = place_rule(c, NT_TYPE_ORG, s, last + 1, 0.65f);
             if (rc != NT_OK)
                 return rc;
@@ -276,7 +279,7 @@ static nt_err rule_org_suffix(tg_ctx *c) {
 static nt_err rule_said(tg_ctx *c) {
     uint32_t n = (uint32_t)c->doc.n_toks;
     for (uint32_t i = 0; i + 1 < n; i++) {
-        if (!is_name_word(c, i) || tg__covering(c, i) >= 0 || is_cue(c, "titles", i, i + 1))
+        if (!is_name_word(c, i) || tg__covering(c, i) >= 0 || tg__w(c, i, SNAP_W_TITLE))
             continue;
         uint32_t e = name_end(c, i);
         if (e - i < 2 || e >= n)
@@ -351,7 +354,7 @@ static nt_err rule_capseq(tg_ctx *c) {
         bool given = s < e && tg__w(c, s, SNAP_W_FIRST);
         bool covered;
         if (words >= 2 && e > s && (given || common == 0) && free_for_person(c, s, e, &covered) &&
-            !is_cue(c, "org_suffixes", e - 1, e) && !is_cue(c, "titles", s, s + 1)) {
+            !tg__w(c, e - 1, SNAP_W_ORGSUF) && !tg__w(c, s, SNAP_W_TITLE)) {
             nt_err rc = place_rule(c, NT_TYPE_PERSON, s, e, given ? 0.7f : 0.55f);
             if (rc != NT_OK)
                 return rc;

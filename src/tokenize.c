@@ -45,6 +45,8 @@ static int32_t cp_at(const struct tk *t, size_t i, size_t *cl) {
 }
 
 static norm_class cls_at(const struct tk *t, size_t i) {
+    if (i < t->n && (unsigned char)t->s[i] < 0x80)
+        return norm_classify((unsigned char)t->s[i]);
     size_t cl;
     int32_t c = cp_at(t, i, &cl);
     return c < 0 ? NORM_OTHER : norm_classify(c);
@@ -74,6 +76,23 @@ static nt_err push(struct tk *t, size_t start, size_t end, uint16_t flags) {
     k->fold_off = (uint32_t)t->fold_len;
     int seen_letter = 0, has_lower = 0, has_upper = 0;
     for (size_t i = start; i < end;) {
+        unsigned char b = (unsigned char)t->s[i];
+        if (b < 0x80) { /* ASCII fast path: fold and classify inline */
+            if (t->fold_len + 1 > t->cap_fold)
+                return NT_ELIMIT;
+            int up = b >= 'A' && b <= 'Z', lo = b >= 'a' && b <= 'z';
+            t->d->fold[t->fold_len++] = (char)(up ? b + 32 : (b == '`' ? '\'' : b));
+            if (up || lo) {
+                if (!seen_letter)
+                    flags |= up ? TOK_CAP : TOK_LOWER;
+                seen_letter = 1;
+                has_lower |= lo;
+                has_upper |= up;
+                flags |= TOK_WORD;
+            }
+            i++;
+            continue;
+        }
         size_t cl;
         int32_t c = utf8_decode(t->s, t->n, i, &cl);
         char buf[NORM_MAX_FOLD];
@@ -133,9 +152,18 @@ static size_t scan_word(const struct tk *t, size_t i, int *is_num) {
     size_t start = i;
     *is_num = cls_at(t, i) == NORM_DIGIT;
     for (;;) {
-        while (i < t->n && is_wordy(cls_at(t, i))) {
+        while (i < t->n) {
+            unsigned char b = (unsigned char)t->s[i];
+            if (b < 0x80) {
+                if (!((b | 32) >= 'a' && (b | 32) <= 'z') && !(b >= '0' && b <= '9'))
+                    break;
+                i++;
+                continue;
+            }
             size_t cl;
-            cp_at(t, i, &cl);
+            int32_t c = cp_at(t, i, &cl);
+            if (!is_wordy(norm_classify(c)))
+                break;
             i += cl;
         }
         if (i >= t->n)
