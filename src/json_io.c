@@ -40,23 +40,27 @@ static uint32_t map_off(const jio_meta *m, uint32_t b) {
     return m->map ? m->map[b] : b;
 }
 
+static uint32_t map_end(const jio_meta *m, uint32_t b) {
+    return m->emap ? m->emap[b] : map_off(m, b);
+}
+
 static bool collect(const tg_result *r, const jio_meta *m, offs *o) {
     for (size_t i = 0; i < r->n_ents; i++)
         for (size_t k = 0; k < r->ents[i].n_mentions; k++)
             if (!offs_push(o, map_off(m, r->ents[i].mentions[k].start)) ||
-                !offs_push(o, map_off(m, r->ents[i].mentions[k].end)))
+                !offs_push(o, map_end(m, r->ents[i].mentions[k].end)))
                 return false;
     for (size_t i = 0; i < r->n_events; i++) {
         const tg_event *e = &r->events[i];
-        if (!offs_push(o, map_off(m, e->trig_start)) || !offs_push(o, map_off(m, e->trig_end)))
+        if (!offs_push(o, map_off(m, e->trig_start)) || !offs_push(o, map_end(m, e->trig_end)))
             return false;
         for (size_t k = 0; k < e->n_args; k++)
-            if (!offs_push(o, map_off(m, e->args[k].start)) || !offs_push(o, map_off(m, e->args[k].end)))
+            if (!offs_push(o, map_off(m, e->args[k].start)) || !offs_push(o, map_end(m, e->args[k].end)))
                 return false;
     }
     for (size_t i = 0; i < r->doc.n_sents; i++)
         if (!offs_push(o, map_off(m, r->doc.sents[i].start)) ||
-            !offs_push(o, map_off(m, r->doc.sents[i].end)))
+            !offs_push(o, map_end(m, r->doc.sents[i].end)))
             return false;
     return true;
 }
@@ -94,7 +98,7 @@ static json_t *span(nt_str text, const tg_mention *mn, const offs *o, size_t *oi
                     const jio_meta *m) {
     uint32_t s = o->v[(*oi)++], e = o->v[(*oi)++];
     nt_str src = m->map ? m->source : text;
-    uint32_t bs = map_off(m, mn->start), be = map_off(m, mn->end);
+    uint32_t bs = map_off(m, mn->start), be = map_end(m, mn->end);
     return json_pack("{s:o,s:I,s:I,s:I,s:s,s:f}", "text",
                      jstr((nt_str){src.p + bs, be - bs}), "start", (json_int_t)s, "end",
                      (json_int_t)e, "sentence", (json_int_t)mn->sent, "source",
@@ -127,12 +131,12 @@ json_t *jio_result(const snap *s, nt_str text, const tg_result *r, const jio_met
     for (size_t i = 0; i < r->n_events; i++) {
         const tg_event *e = &r->events[i];
         uint32_t ts = o.v[oi++], te = o.v[oi++];
-        uint32_t bs = map_off(m, e->trig_start), be = map_off(m, e->trig_end);
+        uint32_t bs = map_off(m, e->trig_start), be = map_end(m, e->trig_end);
         json_t *args = json_array();
         for (size_t k = 0; k < e->n_args; k++) {
             const tg_arg *a = &e->args[k];
             uint32_t as = o.v[oi++], ae = o.v[oi++];
-            uint32_t abs_ = map_off(m, a->start), abe = map_off(m, a->end);
+            uint32_t abs_ = map_off(m, a->start), abe = map_end(m, a->end);
             json_t *aj = json_pack("{s:s,s:o,s:I,s:I}", "role", a->role, "text",
                                    jstr((nt_str){src.p + abs_, abe - abs_}), "start",
                                    (json_int_t)as, "end", (json_int_t)ae);

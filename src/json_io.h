@@ -18,7 +18,8 @@ typedef struct jio_meta {
     /* Offsets may point into a different source than the tagged text (HTML input): if
      * map is non-NULL, text byte b maps to source byte map[b] (len+1 entries), and units
      * are counted over `source`. */
-    const uint32_t *map;
+    const uint32_t *map;  /* start offsets: text byte → source byte */
+    const uint32_t *emap; /* end offsets: text byte → source byte (html_doc.emap) */
     nt_str source;
 } jio_meta;
 
