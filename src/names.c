@@ -364,10 +364,35 @@ static nt_err rule_capseq(tg_ctx *c) {
     return NT_OK;
 }
 
+/* An unknown acronym in running text ("LIFFE", "CFDT") is most often an organisation. */
+static nt_err rule_acronym(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    for (uint32_t i = 0; i < d->n_toks; i++) {
+        const tok_token *t = &d->toks[i];
+        size_t len = t->end - t->start;
+        if (!(t->flags & TOK_ALLCAP) || (t->flags & (TOK_ABBREV | TOK_NUM)) || len < 2 || len > 6 ||
+            c->headline[t->sent] || tg__covering(c, i) >= 0 || (c->wb[i] & (SNAP_W_COMMON | SNAP_W_NEVER)))
+            continue;
+        /* letters only; a neighbour in capitals means a shouted phrase, not an acronym */
+        bool letters = true;
+        for (size_t k = t->start; k < t->end; k++)
+            letters &= d->text[k] >= 'A' && d->text[k] <= 'Z';
+        if (!letters || (i + 1 < d->n_toks && (d->toks[i + 1].flags & TOK_ALLCAP) &&
+                         (d->toks[i + 1].flags & TOK_WORD)) ||
+            (i > 0 && (d->toks[i - 1].flags & TOK_ALLCAP) && (d->toks[i - 1].flags & TOK_WORD)))
+            continue;
+        nt_err rc = place_rule(c, NT_TYPE_ORG, i, i + 1, 0.5f);
+        if (rc != NT_OK)
+            return rc;
+    }
+    return NT_OK;
+}
+
 nt_err names_run(tg_ctx *c) {
     nt_err rc;
     if ((rc = rule_titles(c)) != NT_OK || (rc = rule_org_suffix(c)) != NT_OK ||
-        (rc = rule_capseq(c)) != NT_OK || (rc = rule_said(c)) != NT_OK)
+        (rc = rule_capseq(c)) != NT_OK || (rc = rule_said(c)) != NT_OK ||
+        (rc = rule_acronym(c)) != NT_OK)
         return rc;
     return NT_OK;
 }
