@@ -1,6 +1,7 @@
 /* loader.c - assemble a snapshot from the LMDB dictionary (or TSV files) and models/:
  *   models/common-words.txt   common English words: single-word aliases become weak
  *   models/cues/<name>.txt    cue lists for the name rules and the resolver
+ *   models/<name>.rules       event rules (rules.h), compiled into the snapshot
  * This is the I/O side of the engine: files and LMDB are read here, nowhere else. */
 #include "loader.h"
 
@@ -122,6 +123,39 @@ nt_err loader_save_cache(dict *d, const snap *s, const char *models_dir) {
     return rc;
 }
 
+/* Loads every models/NAME.rules file (in name order) into the builder's event rules and
+ * compiles them; errors as file:line:col in err. */
+static int rules_file_filter(const struct dirent *de) {
+    size_t nl = strlen(de->d_name);
+    return nl > 6 && de->d_name[0] != '.' && strcmp(de->d_name + nl - 6, ".rules") == 0;
+}
+
+static nt_err load_rules(snap_builder *b, const char *dir, char *err, size_t errlen) {
+    struct dirent **names = NULL;
+    char path[4096], *buf = NULL;
+    size_t len;
+    rules_diag d = {0};
+    nt_err rc = NT_OK;
+    int n = scandir(dir, &names, rules_file_filter, alphasort);
+    for (int i = 0; i < n; i++) {
+        if (rc == NT_OK) {
+            snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+            if ((rc = loader_read_file(path, &buf, &len)) != NT_OK)
+                snprintf(err, errlen, "cannot read %s", path);
+            else if ((rc = snap_builder_load_rules(b, path, (nt_str){buf, len}, &d)) != NT_OK &&
+                     rc == NT_EPARSE)
+                snprintf(err, errlen, "%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+            free(buf);
+            buf = NULL;
+        }
+        free(names[i]);
+    }
+    free(names);
+    if (rc == NT_OK && (rc = snap_builder_finish_rules(b, &d)) == NT_EPARSE)
+        snprintf(err, errlen, "%s:%d:%d: %s", d.file, d.line, d.col, d.msg);
+    return rc;
+}
+
 static nt_err load_models(snap_builder *b, const char *dir, char *err, size_t errlen) {
     char path[4096];
     char *buf = NULL;
@@ -130,6 +164,8 @@ static nt_err load_models(snap_builder *b, const char *dir, char *err, size_t er
     DIR *dp = NULL;
     if (!dir)
         return NT_OK;
+    if ((rc = load_rules(b, dir, err, errlen)) != NT_OK)
+        return rc;
     snprintf(path, sizeof(path), "%s/common-words.txt", dir);
     if (loader_read_file(path, &buf, &len) == NT_OK) {
         rc = snap_builder_load_words(b, (nt_str){buf, len});

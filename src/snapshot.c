@@ -156,6 +156,8 @@ struct snap_builder {
     gaz_db *prebuilt; /* when set, aliases are not compiled (snap_builder_use_gaz) */
     size_t skipped;
     arena *tmp;
+    rules_builder *rules;  /* event rule files loaded so far, or NULL */
+    rules_set *rules_set;  /* compiled by snap_builder_finish_rules */
 };
 
 struct snap {
@@ -172,6 +174,7 @@ struct snap {
     size_t counts[NT_TYPE_COUNT];
     strset words;        /* every single word of the lists below … */
     uint32_t *word_bits; /* … and its enum snap_word_bit, by index */
+    rules_set *rules;    /* event rules, or NULL */
 };
 
 nt_err snap_builder_new(snap_builder **out) {
@@ -200,6 +203,8 @@ void snap_builder_free(snap_builder *b) {
     gaz_builder_free(b->gaz);
     gaz_db_free(b->prebuilt);
     arena_free(b->tmp);
+    rules_builder_free(b->rules);
+    rules_set_free(b->rules_set);
     free(b);
 }
 
@@ -459,11 +464,32 @@ uint32_t snap_word_bits(const snap *s, nt_str w) {
     return f < 0 ? 0 : s->word_bits[f];
 }
 
+nt_err snap_builder_load_rules(snap_builder *b, const char *path, nt_str text, rules_diag *d) {
+    nt_err rc;
+    if (!b->rules && (rc = rules_builder_new(&b->rules)) != NT_OK)
+        return rc;
+    return rules_builder_add(b->rules, path, text, d);
+}
+
+nt_err snap_builder_finish_rules(snap_builder *b, rules_diag *d) {
+    nt_err rc = NT_OK;
+    if (b->rules && !b->rules_set)
+        rc = rules_builder_finish(b->rules, &b->rules_set, d);
+    rules_builder_free(b->rules);
+    b->rules = NULL;
+    return rc;
+}
+
 nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
     snap *s = calloc(1, sizeof(*s));
+    rules_diag rd;
     nt_err rc = NT_ENOMEM;
     if (!s)
         goto out;
+    if ((rc = snap_builder_finish_rules(b, &rd)) != NT_OK)
+        goto out;
+    s->rules = b->rules_set;
+    b->rules_set = NULL;
     if (b->prebuilt) {
         s->gaz = b->prebuilt;
         b->prebuilt = NULL;
@@ -527,6 +553,7 @@ void snap_free(snap *s) {
     for (size_t i = 0; i < s->n_cues; i++)
         strset_free(&s->cues[i].set);
     gaz_db_free(s->gaz);
+    rules_set_free(s->rules);
     free(s);
 }
 
@@ -574,6 +601,10 @@ bool snap_cue_has(const snap *s, const char *name, nt_str w) {
 
 bool snap_is_common(const snap *s, nt_str w) {
     return (snap_word_bits(s, w) & SNAP_W_COMMON) != 0;
+}
+
+const rules_set *snap_rules(const snap *s) {
+    return s->rules;
 }
 
 size_t snap_bytes(const snap *s) {

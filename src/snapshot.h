@@ -9,6 +9,7 @@
 #include "entry.h"
 #include "gazetteer.h"
 #include "newstag.h"
+#include "rules.h"
 
 typedef struct snap snap;
 typedef struct snap_builder snap_builder;
@@ -47,6 +48,12 @@ nt_err snap_builder_load_cues(snap_builder *b, const char *name, nt_str text);
  * loaded from the dictionary's cache) instead of compiling aliases: later
  * snap_builder_add calls record entities only. Takes ownership of gaz, even on error. */
 nt_err snap_builder_use_gaz(snap_builder *b, gaz_db *gaz);
+/* Parses event rule file `text` (named `path` in diagnostics) into the builder's rule
+ * set. NT_EPARSE with *d filled (file:line:col); NT_ENOMEM. */
+nt_err snap_builder_load_rules(snap_builder *b, const char *path, nt_str text, rules_diag *d);
+/* Compiles the rule files loaded so far (call once, after the last load_rules; finish
+ * calls it if you did not). NT_EPARSE with *d filled (undefined class); NT_ENOMEM. */
+nt_err snap_builder_finish_rules(snap_builder *b, rules_diag *d);
 /* Compiles into a new snapshot (free with snap_free); `version` is the dictionary version
  * it reflects. The builder must still be freed. NT_ENOMEM. */
 nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out);
@@ -82,6 +89,8 @@ enum snap_word_bit {
 uint32_t snap_word_bits(const snap *s, nt_str w);
 /* True if `w` (folded) is a common English word. */
 bool snap_is_common(const snap *s, nt_str w);
+/* The compiled event rules, borrowed from s (valid while s lives), or NULL if none. */
+const rules_set *snap_rules(const snap *s);
 /* Bytes held by the snapshot. */
 size_t snap_bytes(const snap *s);
 

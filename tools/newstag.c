@@ -2,11 +2,14 @@
  * same engine as the daemon, so `newstag tag` gives the API's JSON for pipes and batch
  * jobs. Exit codes: 0 ok, 1 failure (bad data, I/O), 2 usage. */
 #include "dict.h"
+#include "html.h"
 #include "json_io.h"
 #include "loader.h"
+#include "rules.h"
 #include "log.h"
 #include "utf8.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +22,9 @@ static const char usage[] =
     "usage: newstag <command> [options]\n"
     "  import [--db DIR] [--if-changed] FILE.tsv...   build/refresh the LMDB dictionary\n"
     "  export [--db DIR] [--type TYPE] [--ndjson]     entries as TSV (default) or NDJSON\n"
-    "  tag [--db DIR | --tsv FILE.tsv...] [--models DIR] [--ndjson] [--offsets char|utf16|byte] [FILE...]\n"
+    "  tag [--db DIR | --tsv FILE.tsv...] [--models DIR] [--ndjson] [--html] [--offsets char|utf16|byte] [FILE...]\n"
     "                                                 tag files or stdin; JSON out, one line each\n"
-    "  check FILE...                                  validate gazetteer TSV files (file:line:col)\n"
+    "  check FILE...                                  validate gazetteer .tsv and event .rules files (file:line:col)\n"
     "  stats [--db DIR] [--models DIR]                dictionary version, counts, build time\n"
     "  --help, --version\n";
 
@@ -336,30 +339,40 @@ static int tag_one(const snap *s, jio_request *r, arena *a) {
     tg_result res;
     char idb[256];
     snprintf(idb, sizeof(idb), "%.*s", (int)(r->id.n < 255 ? r->id.n : 255), r->id.p ? r->id.p : "");
-    if (r->has_html) {
-        print_error(r->id.n ? idb : NULL, "html_not_supported", "HTML input is not supported yet");
-        return 1;
-    }
-    if (utf8_validate(r->text.p, r->text.n, &bad) != NT_OK) {
+    nt_str in = r->has_html ? r->html : r->text;
+    html_doc h = {0};
+    if (utf8_validate(in.p, in.n, &bad) != NT_OK) {
         char m[96];
         snprintf(m, sizeof(m), "invalid UTF-8 at byte offset %zu", bad);
         print_error(r->id.n ? idb : NULL, "invalid_utf8", m);
         return 1;
     }
     double t0 = now_ms();
-    nt_err rc = tagger_run(s, r->text.p, r->text.n, &r->opts, a, &res);
+    nt_err rc = NT_OK;
+    if (r->has_html) {
+        rc = html_extract(in.p, in.n, a, &h);
+        r->text = (nt_str){h.text, h.len};
+    }
+    if (rc == NT_OK)
+        rc = tagger_run(s, r->text.p, r->text.n, &r->opts, a, &res);
     if (rc != NT_OK) {
         print_error(r->id.n ? idb : NULL, nt_errname(rc), nt_strerror(rc));
         return 1;
     }
     jio_meta m = {.id = r->id, .unit = r->unit, .took_ms = now_ms() - t0};
+    if (r->has_html) {
+        m.map = h.map;
+        m.emap = h.emap;
+        m.source = in;
+    }
     json_t *j = jio_result(s, r->text, &res, &m);
     int out = print_json(j);
     json_decref(j);
     return out;
 }
 
-static int tag_stream(const snap *s, FILE *f, const char *name, bool ndjson, nt_unit unit) {
+static int tag_stream(const snap *s, FILE *f, const char *name, bool ndjson, bool html,
+                      nt_unit unit) {
     arena *a = arena_new(0);
     char *line = NULL;
     size_t cap = 0;
@@ -387,8 +400,13 @@ static int tag_stream(const snap *s, FILE *f, const char *name, bool ndjson, nt_
         }
         jio_request r;
         jio_request_init(&r);
-        r.text = (nt_str){buf ? buf : "", len};
-        r.has_text = true;
+        if (html) {
+            r.html = (nt_str){buf ? buf : "", len};
+            r.has_html = true;
+        } else {
+            r.text = (nt_str){buf ? buf : "", len};
+            r.has_text = true;
+        }
         r.unit = unit;
         r.id = nt_str_c(name);
         fails = tag_one(s, &r, a);
@@ -447,6 +465,29 @@ static snap *load_snap(const char *db, const char *models, char **tsv, int n_tsv
     return s;
 }
 
+/* Validates one event rule file on its own; prints file:line:col on error. */
+static int check_rules(const char *path) {
+    char *buf = NULL;
+    size_t len;
+    rules_set *rs = NULL;
+    rules_diag d = {0};
+    if (loader_read_file(path, &buf, &len) != NT_OK) {
+        fprintf(stderr, "%s:1:1: cannot read: %s\n", path, strerror(errno));
+        return 1;
+    }
+    nt_err rc = rules_compile(path, (nt_str){buf, len}, &rs, &d);
+    if (rc == NT_EPARSE)
+        fprintf(stderr, "%s:%d:%d: %s\n", d.file, d.line, d.col, d.msg);
+    else if (rc != NT_OK)
+        fprintf(stderr, "%s:1:1: %s\n", path, nt_strerror(rc));
+    else
+        fprintf(stderr, "%s: ok (%zu events, %zu trigger forms, %zu patterns)\n", path,
+                rules_event_count(rs), rules_trigger_count(rs), rules_pattern_count(rs));
+    rules_set_free(rs);
+    free(buf);
+    return rc != NT_OK;
+}
+
 static int cmd_check(char **files, int n) {
     int errors = 0;
     if (n == 0) {
@@ -460,8 +501,10 @@ static int cmd_check(char **files, int n) {
             errors += e;
             if (!e)
                 fprintf(stderr, "%s: ok (%zu entries)\n", files[i], count);
+        } else if (len > 6 && strcmp(files[i] + len - 6, ".rules") == 0) {
+            errors += check_rules(files[i]);
         } else {
-            fprintf(stderr, "%s:1:1: unknown file kind (expected .tsv)\n", files[i]);
+            fprintf(stderr, "%s:1:1: unknown file kind (expected .tsv or .rules)\n", files[i]);
             errors++;
         }
     }
@@ -499,7 +542,7 @@ int main(int argc, char **argv) {
     const char *db = getenv("NEWSTAG_DB") ? getenv("NEWSTAG_DB") : DEFAULT_DB;
     const char *models = getenv("NEWSTAG_MODELS") ? getenv("NEWSTAG_MODELS") : DEFAULT_MODELS;
     const char *type = NULL;
-    bool ndjson = false, if_changed = false;
+    bool ndjson = false, if_changed = false, html = false;
     nt_unit unit = NT_UNIT_CHAR;
     char **files = calloc((size_t)argc + 1, sizeof(char *)), **tsv = calloc((size_t)argc + 1, sizeof(char *));
     int nf = 0, nt = 0, rc = 2;
@@ -536,6 +579,8 @@ int main(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--ndjson")) {
             ndjson = true;
+        } else if (!strcmp(a, "--html")) {
+            html = true;
         } else if (!strcmp(a, "--if-changed")) {
             if_changed = true;
         } else if (!strcmp(a, "--tsv")) {
@@ -570,7 +615,7 @@ int main(int argc, char **argv) {
         }
         rc = 0;
         if (nf == 0)
-            rc = tag_stream(s, stdin, "", ndjson, unit);
+            rc = tag_stream(s, stdin, "", ndjson, html, unit);
         for (int i = 0; i < nf; i++) {
             FILE *f = strcmp(files[i], "-") ? fopen(files[i], "rb") : stdin;
             if (!f) {
@@ -578,7 +623,7 @@ int main(int argc, char **argv) {
                 rc = 1;
                 continue;
             }
-            rc |= tag_stream(s, f, files[i], ndjson, unit);
+            rc |= tag_stream(s, f, files[i], ndjson, html, unit);
             if (f != stdin)
                 fclose(f);
         }
