@@ -91,7 +91,10 @@ static nt_err collect(tg_ctx *c, links *L) {
             size_t caps = 0;
             for (size_t k = 0; k < acr.n; k++)
                 caps += acr.p[k] >= 'A' && acr.p[k] <= 'Z';
-            if (caps >= 2 && acr.n <= 12) {
+            /* the acronym must start like the name ("Syrian Democratic Forces (SDF)"),
+             * so "Torrance Zellner (U.S.)" defines nothing */
+            char f0 = d->text[d->toks[m->ts].start];
+            if (caps >= 2 && acr.n <= 12 && acr.p[0] == f0 && tg__covering(c, m->te + 1) < 0) {
                 link l = {acr, m->ent, m->chain, ty, 1};
                 if ((rc = links_add(c, L, l)) != NT_OK)
                     return rc;

@@ -364,6 +364,107 @@ static nt_err rule_capseq(tg_ctx *c) {
     return NT_OK;
 }
 
+static bool is_comma(const tg_ctx *c, uint32_t i) {
+    return (c->doc.toks[i].flags & TOK_PUNCT) && c->doc.text[c->doc.toks[i].start] == ',';
+}
+
+/* "Given, Breen, Staunton, Irwin and McAteer": in a list of three or more capitalised
+ * items where some item is a person, the unexplained items are people too. */
+static nt_err rule_lists(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    uint32_t n = (uint32_t)d->n_toks;
+    uint32_t is[64], ie[64];
+    for (uint32_t i = 0; i < n;) {
+        size_t k = 0;
+        uint32_t j = i;
+        while (j < n && k < 64) {
+            uint32_t e = is_name_word(c, j) ? name_end(c, j) : j;
+            if (e == j)
+                break;
+            is[k] = j;
+            ie[k++] = e;
+            if (e < n && (is_comma(c, e) || nt_str_eq_c(tok_fold(d, e), "and")) && e + 1 < n &&
+                !(d->toks[e + 1].flags & TOK_NL_BEFORE))
+                j = e + 1;
+            else
+                break;
+        }
+        if (k >= 3) {
+            size_t persons = 0;
+            for (size_t q = 0; q < k; q++) {
+                int64_t m = tg__covering(c, is[q]);
+                if (m >= 0) {
+                    const tg_cand *cd = &c->cands[m];
+                    nt_type ty = cd->ent >= 0 ? snap_entity_at(c->s, (uint32_t)cd->ent)->type : cd->rtype;
+                    persons += ty == NT_TYPE_PERSON;
+                }
+            }
+            if (persons * 3 >= k) {
+                for (size_t q = 0; q < k; q++) {
+                    bool covered;
+                    if (free_for_person(c, is[q], ie[q], &covered) && !covered) {
+                        nt_err rc = place_rule(c, NT_TYPE_PERSON, is[q], ie[q], 0.55f);
+                        if (rc != NT_OK)
+                            return rc;
+                    }
+                }
+            }
+        }
+        i = k ? ie[k - 1] : i + 1;
+        if (k && i == is[0])
+            i++;
+    }
+    return NT_OK;
+}
+
+/* Result tables of a sports report: "Bristol Rovers 3 1 2 0 2 1 5", "Partick 1 St Mirren 1":
+ * a capitalised name that starts a line or follows a score, and is followed by a number,
+ * is a team (ORG) unless it is a country (national teams are places). */
+static nt_err rule_sports_table(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    uint32_t n = (uint32_t)d->n_toks;
+    if (!n || !tg__w(c, 0, SNAP_W_SPORTS))
+        return NT_OK;
+    for (uint32_t i = 1; i < n; i++) {
+        if (!is_name_word(c, i))
+            continue;
+        uint32_t e = name_end(c, i);
+        bool starts = (d->toks[i].flags & TOK_NL_BEFORE) ||
+                      ((d->toks[i - 1].flags & TOK_NUM) && !(d->toks[i - 1].flags & TOK_NL_BEFORE));
+        bool date = e < n && d->toks[e].end - d->toks[e].start == 10; /* "1996-08-30" */
+        if (starts && !date && e < n && (d->toks[e].flags & TOK_NUM) &&
+            !(d->toks[e].flags & TOK_NL_BEFORE)) {
+            bool ok = true;
+            for (uint32_t t = i; t < e && ok; t++) {
+                int64_t k = tg__covering(c, t);
+                if (k < 0)
+                    continue;
+                const tg_cand *m = &c->cands[k];
+                ok = m->ent < 0 ? m->rtype != NT_TYPE_ORG || m->ts != i || m->te != e
+                                : !(snap_entity_at(c->s, (uint32_t)m->ent)->flags & SNAP_PLACE_COUNTRY) &&
+                                      snap_entity_at(c->s, (uint32_t)m->ent)->type != NT_TYPE_ORG;
+            }
+            if (ok) {
+                for (uint32_t t = i; t < e; t++) {
+                    int64_t k;
+                    while ((k = tg__covering(c, t)) >= 0)
+                        tg__remove_cand(c, (size_t)k);
+                }
+                uint32_t chain;
+                nt_err rc = tg__chain_new(c, NT_TYPE_ORG, i, e, &chain);
+                if (rc != NT_OK)
+                    return rc;
+                tg_cand m = {.ts = i, .te = e, .ent = -1, .chain = chain, .rtype = NT_TYPE_ORG,
+                             .source = TG_SRC_RULE, .conf = 0.55f};
+                if ((rc = tg__add_cand(c, &m)) != NT_OK)
+                    return rc;
+            }
+        }
+        i = e > i ? e - 1 : i;
+    }
+    return NT_OK;
+}
+
 /* An unknown acronym in running text ("LIFFE", "CFDT") is most often an organisation. */
 static nt_err rule_acronym(tg_ctx *c) {
     const tok_doc *d = &c->doc;
@@ -392,7 +493,8 @@ nt_err names_run(tg_ctx *c) {
     nt_err rc;
     if ((rc = rule_titles(c)) != NT_OK || (rc = rule_org_suffix(c)) != NT_OK ||
         (rc = rule_capseq(c)) != NT_OK || (rc = rule_said(c)) != NT_OK ||
-        (rc = rule_acronym(c)) != NT_OK)
+        (rc = rule_acronym(c)) != NT_OK || (rc = rule_lists(c)) != NT_OK ||
+        (rc = rule_sports_table(c)) != NT_OK)
         return rc;
     return NT_OK;
 }

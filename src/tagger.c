@@ -39,9 +39,10 @@ static nt_err mark_headlines(tg_ctx *c) {
         return NT_ENOMEM;
     for (size_t s = 0; s < d->n_sents; s++) {
         const tok_sentence *se = &d->sents[s];
-        size_t words = 0, caps = 0, allcaps = 0;
+        size_t words = 0, caps = 0, allcaps = 0, commas = 0;
         for (size_t i = se->tok_first; i < se->tok_first + se->tok_count; i++) {
             const tok_token *t = &d->toks[i];
+            commas += (t->flags & TOK_PUNCT) && d->text[t->start] == ',';
             if (!(t->flags & TOK_WORD) || t->end - t->start < 4)
                 continue;
             words++;
@@ -50,8 +51,8 @@ static nt_err mark_headlines(tg_ctx *c) {
         }
         if (words >= 2 && allcaps * 10 >= words * 7)
             c->headline[s] = 2;
-        else if (words >= 4 && caps * 10 >= words * 8)
-            c->headline[s] = 1;
+        else if (words >= 4 && words <= 14 && commas <= 1 && caps * 10 >= words * 8)
+            c->headline[s] = 1; /* Title Case; a list of names has commas */
     }
     return NT_OK;
 }
@@ -277,6 +278,35 @@ static nt_err filter_cands(tg_ctx *c) {
     return tg__reindex(c);
 }
 
+/* The place of a dateline: first on its line, and the line ends with a date. */
+static bool is_dateline(const tg_ctx *c, const tg_cand *m) {
+    const tok_doc *d = &c->doc;
+    if (!(d->toks[m->ts].flags & TOK_NL_BEFORE))
+        return false;
+    for (uint32_t t = m->te; t < d->n_toks && t < m->te + 6; t++) {
+        if (d->toks[t].flags & TOK_NL_BEFORE)
+            return false;
+        if ((d->toks[t].flags & TOK_NUM) && d->toks[t].end - d->toks[t].start == 10 &&
+            (t + 1 == d->n_toks || (d->toks[t + 1].flags & TOK_NL_BEFORE)))
+            return true;
+    }
+    return false;
+}
+
+/* True if token t is inside parentheses opened earlier in its sentence. */
+static bool in_parens(const tg_ctx *c, uint32_t t) {
+    const tok_doc *d = &c->doc;
+    int depth = 0;
+    for (uint32_t k = d->sents[d->toks[t].sent].tok_first; k < t; k++) {
+        if (!(d->toks[k].flags & TOK_PUNCT))
+            continue;
+        char ch = d->text[d->toks[k].start];
+        depth += ch == '(';
+        depth -= ch == ')' && depth > 0;
+    }
+    return depth > 0;
+}
+
 /* In a sports report (its first line starts with a word of models/cues/sports.txt), a
  * city or region named outside a place phrase is a team: "Leicestershire beat Kent",
  * "CHICAGO 5 Houston 3". Countries stay places (national teams are reported as LOC). */
@@ -291,9 +321,8 @@ static nt_err sports_teams(tg_ctx *c) {
         const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
         if (e->type != NT_TYPE_LOC || (e->flags & SNAP_PLACE_COUNTRY) || after_place_prep(c, m->ts))
             continue;
-        if ((d->toks[m->ts].flags & TOK_NL_BEFORE) && m->te < d->n_toks &&
-            (d->toks[m->te].flags & TOK_NUM) && d->toks[m->te].end - d->toks[m->te].start == 10)
-            continue; /* dateline "LONDON 1996-08-30" */
+        if (is_dateline(c, m) || in_parens(c, m->ts))
+            continue; /* "LONDON 1996-08-30", "(at Edgbaston, Birmingham)" */
         uint32_t chain;
         nt_err rc = tg__chain_new(c, NT_TYPE_ORG, m->ts, m->te, &chain);
         if (rc != NT_OK)

@@ -301,7 +301,10 @@ def main():
         pairs = [("country", cc), ("iso", code)]
         if parent:
             pairs += [("admin1", names.get(parent)), ("parent", "loc/iso-" + parent.lower())]
-        rows.append((f"loc/iso-{code.lower()}", "LOC", "admin2" if parent else "admin1",
+        # constituent countries (ISO type "Country": England, Scotland, Wales) are
+        # countries to readers and in sports reporting (national teams)
+        kind = "admin2" if parent else ("country" if x["type"] == "Country" else "admin1")
+        rows.append((f"loc/iso-{code.lower()}", "LOC", kind,
                      name, str(al), attrs(pairs)))
 
     write_tsv(OUT, rows, [
