@@ -450,6 +450,8 @@ static bool build_event(const ev_doc *D, uint32_t evi, uint32_t ts, uint32_t te,
             D->ments[c->ent].ts == c->ts)
             place_offset(D, c, a);
     }
+    if (na < re->min_args)
+        return false;
     for (size_t i = 1; i < na; i++) /* arguments in text order */
         for (size_t j = i; j > 0 && ev->args[j].start < ev->args[j - 1].start; j--) {
             tg_arg t = ev->args[j];
@@ -457,7 +459,7 @@ static bool build_event(const ev_doc *D, uint32_t evi, uint32_t ts, uint32_t te,
             ev->args[j - 1] = t;
         }
     ev->n_args = na;
-    ev->type = rules__str(r, re->name_off, re->name_len);
+    ev->type = rules__str(r, re->type_off, re->type_len);
     ev->cameo = rules__str(r, re->cameo_off, re->cameo_len);
     ev->sent = d->toks[ts].sent;
     ev->trig_start = d->toks[ts].start;
@@ -538,6 +540,8 @@ static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_resul
         for (size_t i = D->n_dates; i < D->n_dates + k; i++) {
             D->ds[D->dates[i].ts] = (int32_t)i;
             D->de[D->dates[i].te - 1] = (int32_t)i;
+            /* "March" the month is no protest march */
+            memset(D->inside + D->dates[i].ts, 1, D->dates[i].te - D->dates[i].ts);
         }
         D->n_dates += k;
     }

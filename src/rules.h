@@ -9,7 +9,8 @@
  *   line      = [ stmt ] [ "#" { char } ] NL ;
  *   stmt      = class | event | trigger | pattern | modality ;
  *   class     = "class" NAME "=" word { word } ;
- *   event     = "event" NAME "cameo" "=" CODE [ "conf" "=" NUMBER ] ;
+ *   event     = "event" NAME "cameo" "=" CODE [ "conf" "=" NUMBER ] [ "minargs" "=" INT ]
+ *               [ "as" "=" NAME ] ;               (* as: report under another type *)
  *   trigger   = "trigger" ( "verb" | "noun" | "word" ) ":" form { form } ;
  *   form      = lemma { "/" extra } ;         (* "strike/struck": extra forms as given;
  *                                                "call_on": a phrase, '_' = one space  *)
@@ -31,7 +32,8 @@
  * and -ing forms, "noun" lemmas their plural, "word" forms match as written. A token (or
  * phrase) that is a trigger form starts an event of that type, unless an "unless"
  * pattern matches or a "require" pattern does not; when several events claim one token
- * the first in file order wins. Each pattern contains TRIGGER once: the elements left of
+ * the first in file order wins; an event with fewer than `minargs` arguments found is
+ * dropped (mentions of events with no participants are mostly generic). Each pattern contains TRIGGER once: the elements left of
  * it are matched right-to-left from the trigger, those right of it left-to-right (a
  * pattern starting with "^" matches from the sentence start instead). A gap "..N" lets
  * the next element start up to N tokens further (nearest first, never backtracking, never

@@ -77,7 +77,9 @@ typedef struct rules_pattern {
 
 typedef struct rules_event {
     uint32_t name_off, name_len, cameo_off, cameo_len;
+    uint32_t type_off, type_len; /* the type reported: the name, or as=TYPE */
     float conf;
+    uint8_t min_args;         /* fewer arguments found: no event */
     uint32_t pat_off, n_pats; /* patterns of this event, in file order */
 } rules_event;
 

@@ -209,8 +209,9 @@ static nt_err st_class(ps *p) {
 static nt_err st_event(ps *p) {
     rules_set *s = p->s;
     nt_err rc;
-    tk *name = next(p), *code = NULL;
+    tk *name = next(p), *code = NULL, *as = NULL;
     float conf = 0.7f;
+    uint8_t minargs = 0;
     if (name->kind != TK_WORD || !is_ident(name->s))
         return perr(p, name->col, "expected an event name%s", NULL);
     for (uint32_t e = 0; e < s->n_events; e++)
@@ -218,8 +219,8 @@ static nt_err st_event(ps *p) {
             return perr(p, name->col, "event defined twice%s", NULL);
     while (peek(p)->kind != TK_END) {
         tk *k = next(p);
-        if (k->kind != TK_WORD || (!eq(k->s, "cameo") && !eq(k->s, "conf")))
-            return perr(p, k->col, "expected cameo=CODE or conf=NUMBER%s", NULL);
+        if (k->kind != TK_WORD || (!eq(k->s, "cameo") && !eq(k->s, "conf") && !eq(k->s, "minargs") && !eq(k->s, "as")))
+            return perr(p, k->col, "expected cameo=CODE, conf=NUMBER, minargs=N or as=TYPE%s", NULL);
         if ((rc = expect(p, '=')) != NT_OK)
             return rc;
         tk *v = next(p);
@@ -230,6 +231,14 @@ static nt_err st_event(ps *p) {
                 if (v->s.p[i] < '0' || v->s.p[i] > '9' || v->s.n > 4)
                     return perr(p, v->col, "a CAMEO code is 2 to 4 digits%s", NULL);
             code = v;
+        } else if (eq(k->s, "as")) {
+            if (!is_ident(v->s))
+                return perr(p, v->col, "as= needs an event type name%s", NULL);
+            as = v;
+        } else if (eq(k->s, "minargs")) {
+            if (v->s.n != 1 || v->s.p[0] < '0' || v->s.p[0] > '8')
+                return perr(p, v->col, "minargs must be 0..8%s", NULL);
+            minargs = (uint8_t)(v->s.p[0] - '0');
         } else {
             char nb[32];
             snprintf(nb, sizeof(nb), "%.*s", (int)(v->s.n < 31 ? v->s.n : 31), v->s.p);
@@ -246,12 +255,15 @@ static nt_err st_event(ps *p) {
         return rc;
     rules_event *e = &s->events[s->n_events];
     memset(e, 0, sizeof(*e));
-    if ((rc = rules__pool_add(s, name->s, &e->name_off)) != NT_OK ||
+    if ((rc = rules__pool_add(s, (as ? as : name)->s, &e->type_off)) != NT_OK ||
+        (rc = rules__pool_add(s, name->s, &e->name_off)) != NT_OK ||
         (rc = rules__pool_add(s, code->s, &e->cameo_off)) != NT_OK)
         return rc;
     e->name_len = (uint32_t)name->s.n;
+    e->type_len = (uint32_t)(as ? as : name)->s.n;
     e->cameo_len = (uint32_t)code->s.n;
     e->conf = conf;
+    e->min_args = minargs;
     e->pat_off = s->n_pats;
     p->b->cur_event = s->n_events++;
     return NT_OK;
