@@ -95,7 +95,7 @@ static void civil_from_days(long z, int *y, int *m, int *dd) {
 
 /* Parses "YYYY-MM-DD…" or "YYYY-MM" into pub; false if absent or malformed. */
 static bool parse_pub(nt_str p, int *y, int *m, int *dd) {
-    int v[3] = {0, 0, 1};
+    int v[3] = {0, 0, 0};
     size_t i = 0;
     for (int f = 0; f < 3; f++) {
         size_t want = f == 0 ? 4 : 2, k = 0;

@@ -1,0 +1,192 @@
+/* test_rules.c - the event rule language: parse errors carry file:line:column, a valid
+ * file compiles into the counts it declares, inflections are generated, a snapshot with
+ * rules yields events with arguments and modality, and evaluation stays linear in the
+ * sentence length (pathological gaps included). */
+#include "t.h"
+
+#include "rules.h"
+#include "snapshot.h"
+#include "tagger.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int expect_error(const char *text, int line, int col, const char *needle) {
+    rules_set *s = NULL;
+    rules_diag d = {0};
+    nt_err rc = rules_compile("t.rules", nt_str_c(text), &s, &d);
+    rules_set_free(s);
+    T_EQ_INT(rc, NT_EPARSE);
+    T_EQ_STR(d.file, "t.rules");
+    T_EQ_INT(d.line, line);
+    T_EQ_INT(d.col, col);
+    if (!strstr(d.msg, needle))
+        T_FAIL_("message \"%s\" lacks \"%s\"", d.msg, needle);
+    return 0;
+}
+
+static int t_parse_errors(void) {
+    if (expect_error("event x cameo=19\n  pattern [actor: ORG ..4 TRIGGER\n", 2, 23, "']'") ||
+        expect_error("bogus line\n", 1, 1, "unknown statement") ||
+        expect_error("event x\n", 1, 7, "cameo") ||
+        expect_error("event x cameo=abc\n", 1, 15, "CAMEO") ||
+        expect_error("trigger verb: kill\n", 1, 9, "outside an event") ||
+        expect_error("event x cameo=19\n  pattern [actor: ORG]\n", 2, 11, "TRIGGER") ||
+        expect_error("event x cameo=19\n  pattern TRIGGER ..99 x\n", 2, 19, "gap width") ||
+        expect_error("event x cameo=19\n  pattern TRIGGER ..3\n", 2, 11, "gap") ||
+        expect_error("event x cameo=19\n  pattern [villain: ORG] TRIGGER\n", 2, 12, "unknown role") ||
+        expect_error("event x cameo=19\n  pattern [actor: THING] TRIGGER\n", 2, 19, "unknown slot type") ||
+        expect_error("event x cameo=19\n  pattern @NOPE TRIGGER\n", 2, 12, "undefined class") ||
+        expect_error("modality maybe window=3: could\n", 1, 10, "expected alleged") ||
+        expect_error("modality negated window=30: not\n", 1, 25, "window") ||
+        expect_error("class X = \"unterminated\n", 1, 11, "unterminated") ||
+        expect_error("event x cameo=19\nevent x cameo=20\n", 2, 7, "twice") ||
+        expect_error("event x cameo=19\n  pattern TRIGGER TRIGGER\n", 2, 19, "twice"))
+        return 1;
+    return 0;
+}
+
+static const char *const good =
+    "# a comment\n"
+    "class DET = the a\n"
+    "class STOP = by was were of in\n"
+    "modality negated window=3: not\n"
+    "event attack cameo=190\n"
+    "  trigger verb: shell strike/struck   # inflections\n"
+    "  trigger noun: airstrike\n"
+    "  trigger word: called_on\n"
+    "  pattern [actor: ORG|NP] ..3 TRIGGER\n"
+    "  pattern TRIGGER ..10 (in|near) [place: LOC]\n"
+    "  unless heart TRIGGER\n";
+
+static int t_compile(void) {
+    rules_set *s = NULL;
+    rules_diag d = {0};
+    T_OK(rules_compile("good.rules", nt_str_c(good), &s, &d));
+    T_EQ_INT(rules_event_count(s), 1);
+    /* shell shells shelled shelling strike strikes striked striking struck airstrike
+     * airstrikes called_on */
+    T_EQ_INT(rules_trigger_count(s), 12);
+    T_EQ_INT(rules_pattern_count(s), 3);
+    rules_set_free(s);
+    rules_set_free(NULL);
+    return 0;
+}
+
+/* A snapshot with no entities and the given rules. */
+static snap *snap_with(const char *rules) {
+    snap_builder *b = NULL;
+    snap *s = NULL;
+    rules_diag d = {0};
+    if (snap_builder_new(&b) != NT_OK)
+        return NULL;
+    if (snap_builder_load_rules(b, "r.rules", nt_str_c(rules), &d) == NT_OK)
+        snap_builder_finish(b, 1, &s);
+    snap_builder_free(b);
+    return s;
+}
+
+static const char *const kill_rules =
+    "class DET = the a an\n"
+    "class STOP = was were by of in had not\n"
+    "class BE = was were\n"
+    "modality negated window=3: not\n"
+    "modality alleged window=10: alleged\n"
+    "event kill cameo=1823\n"
+    "  trigger word: killed\n"
+    "  pattern [victim: NP] @BE TRIGGER by [actor: NP]\n"
+    "  pattern [actor: NP] ..2 TRIGGER [victim: NP]\n"
+    "  pattern TRIGGER ..20 [time: DATE]\n";
+
+static int t_events(void) {
+    snap *s = snap_with(kill_rules);
+    arena *a = arena_new(0);
+    tagger_opts o;
+    tg_result r;
+    T_TRUE(s && a);
+    tagger_opts_init(&o);
+    o.published = nt_str_c("2018-05-02");
+    const char *text = "Three guards were killed by the gunmen in April. "
+                       "The report alleged the army had killed civilians. "
+                       "The police had not killed anyone.";
+    T_OK(tagger_run(s, text, strlen(text), &o, a, &r));
+    T_EQ_INT(r.n_events, 3);
+    const tg_event *e = &r.events[0];
+    T_EQ_NSTR(e->type, "kill");
+    T_EQ_NSTR(e->cameo, "1823");
+    T_EQ_INT(e->n_args, 3);
+    T_EQ_STR(e->args[0].role, "victim");
+    T_EQ_NSTR(((nt_str){text + e->args[0].start, e->args[0].end - e->args[0].start}), "Three guards");
+    T_EQ_STR(e->args[1].role, "actor");
+    T_EQ_STR(e->args[2].role, "time");
+    T_EQ_NSTR(e->args[2].value, "2018-04");
+    T_EQ_STR(e->modality, "asserted");
+    T_EQ_STR(r.events[1].modality, "alleged");
+    T_EQ_STR(r.events[2].modality, "negated");
+    arena_free(a);
+    snap_free(s);
+    return 0;
+}
+
+static double tag_ms(const snap *s, const char *text, size_t n, size_t *events) {
+    arena *a = arena_new(0);
+    tagger_opts o;
+    tg_result r;
+    struct timespec t0, t1;
+    tagger_opts_init(&o);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    nt_err rc = tagger_run(s, text, n, &o, a, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *events = rc == NT_OK ? r.n_events : (size_t)-1;
+    arena_free(a);
+    return (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+/* One sentence of `words` words: triggers everywhere and gaps that could explode under
+ * backtracking ("x ..40 x ..40 x ..40 TRIGGER" over a run of x). */
+static char *long_sentence(size_t words) {
+    char *b = malloc(words * 8 + 2);
+    size_t n = 0;
+    for (size_t i = 0; i < words; i++) {
+        const char *w = i % 3 == 2 ? "hit " : "x ";
+        memcpy(b + n, w, strlen(w));
+        n += strlen(w);
+    }
+    b[n++] = '.';
+    b[n] = 0;
+    return b;
+}
+
+static int t_linear(void) {
+    snap *s = snap_with("class DET = the\n"
+                        "event attack cameo=190\n"
+                        "  trigger word: hit\n"
+                        "  pattern x ..40 x ..40 x ..40 x ..40 y TRIGGER\n"
+                        "  pattern TRIGGER ..40 x ..40 x ..40 x ..40 [target: NP] ..40 y\n"
+                        "  pattern [actor: NP] ..40 TRIGGER\n");
+    T_TRUE(s != NULL);
+    char *small = long_sentence(20000), *big = long_sentence(80000);
+    size_t e1, e2;
+    double t1 = tag_ms(s, small, strlen(small), &e1);
+    double t2 = tag_ms(s, big, strlen(big), &e2);
+    free(small);
+    free(big);
+    snap_free(s);
+    T_TRUE(e1 > 6000 && e2 > 4 * e1 - 10);
+    /* 4x the input: linear is ~4x; allow noise (sanitizers, shared machine) */
+    if (t2 > 10 * t1 + 50)
+        T_FAIL_("not linear: %.1f ms for 20k words, %.1f ms for 80k", t1, t2);
+    return 0;
+}
+
+static const struct t_case cases[] = {
+    {"rules: parse errors carry file:line:col", t_parse_errors},
+    {"rules: a valid file compiles, verbs and nouns inflect", t_compile},
+    {"rules: events with arguments, time value and modality", t_events},
+    {"rules: evaluation is linear in the sentence length", t_linear},
+};
+
+int main(void) {
+    return t_run(cases, NT_ARRAY_LEN(cases), "test_rules");
+}
