@@ -150,7 +150,7 @@ static int64_t run_back(const ev_doc *D, int64_t t, int *nc) {
         if (D->me[t] >= 0) {
             t = (int64_t)D->ments[D->me[t]].ts - 1;
             (*nc)++;
-        } else if (content(D, t, false) || ((D->d->toks[t].flags & TOK_NUM) && *nc > 0)) {
+        } else if (content(D, t, *nc > 0) || ((D->d->toks[t].flags & TOK_NUM) && *nc > 0)) {
             t--;
             (*nc)++;
         } else if (*nc > 0 && joiner(D, t) && t - 1 >= D->sf && is_wordtok(D, t - 1)) {
