@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "html.h"
 #include "json_io.h"
 #include "loader.h"
 #include "log.h"
@@ -303,16 +304,12 @@ static nt_err body_kind_of(const char *ct, enum body_kind *kind, api_fail *f) {
     else if (token_is(p, n, "application/json"))
         *kind = BODY_JSON;
     else if (token_is(p, n, "text/html"))
-        return fail(
-            f, NT_EINVAL, 415, "html_not_supported",
-            "HTML input is not supported yet; send text/plain or application/json "
-            "with \"text\"");
+        *kind = BODY_HTML;
     else
-        return fail(
-            f, NT_EINVAL, 415, "unsupported_media_type",
-            "Content-Type %.*s is not supported; use text/plain; charset=utf-8 or "
-            "application/json",
-            (int)(n > 80 ? 80 : n), p);
+        return fail(f, NT_EINVAL, 415, "unsupported_media_type",
+                    "Content-Type %.*s is not supported; use text/plain; charset=utf-8, "
+                    "text/html or application/json",
+                    (int)(n > 80 ? 80 : n), p);
     for (p = end; *p == ';';) {
         const char *name, *val;
         size_t nn, vn;
@@ -388,18 +385,18 @@ static nt_err read_request(api *a, http_req *rq, json_t **root, jio_request *req
         rc = jio_parse_request(body.p, body.n, root, req, &d);
         if (rc != NT_OK)
             return fail_diag(f, rc, &d);
-        if (req->has_html)
-            return fail(f, NT_EINVAL, 422, "html_not_supported",
-                        "\"html\" input is not supported yet; send \"text\"");
+    } else if (kind == BODY_HTML && body.n > 0) {
+        req->html = body;
+        req->has_html = true;
     } else { /* text/plain, or an empty body of any type: an empty document */
         req->text = body;
         req->has_text = true;
-        if (kind == BODY_PLAIN) {
-            struct query_ctx q = {req, &d};
-            rc = http_req_query_each(rq, apply_query, &q);
-            if (rc != NT_OK)
-                return fail_diag(f, rc, &d);
-        }
+    }
+    if (kind != BODY_JSON) { /* raw bodies take their options from the query */
+        struct query_ctx q = {req, &d};
+        rc = http_req_query_each(rq, apply_query, &q);
+        if (rc != NT_OK)
+            return fail_diag(f, rc, &d);
     }
     req->opts.max_tokens = a->cfg->max_tokens;
     if (req->opts.published.n == 0)
@@ -407,23 +404,49 @@ static nt_err read_request(api *a, http_req *rq, json_t **root, jio_request *req
     return NT_OK;
 }
 
-/* Validate the text and run the tagger; *out gets the new response object. */
+/* HTML → text with maps back into the source (meta->map/emap/source). */
+static nt_err extract_html(nt_str html, http_req *rq, nt_str *text, jio_meta *meta,
+                           api_fail *f) {
+    html_doc h;
+    nt_err rc;
+
+    memset(&h, 0, sizeof(h));
+    rc = html_extract(html.p, html.n, http_req_arena(rq), &h);
+    if (rc == NT_ELIMIT)
+        return fail(f, rc, 413, "body_too_large", "the HTML document is too large");
+    if (rc == NT_ENOMEM)
+        return fail(f, rc, 503, NULL, "the request needs more memory than is available");
+    if (rc != NT_OK)
+        return fail(f, rc, 0, NULL, "HTML extraction failed: %s", nt_strerror(rc));
+    *text = (nt_str){h.text, h.len};
+    meta->map = h.map;
+    meta->emap = h.emap;
+    meta->source = html;
+    return NT_OK;
+}
+
+/* Validate the input, extract HTML, run the tagger; *out gets the new response. Offsets
+ * in the response point into what the client sent (the HTML source for HTML input). */
 static nt_err run_tag(api *a, const snap *s, const jio_request *req, http_req *rq,
                       json_t **out, api_fail *f) {
-    nt_str text = req->text;
+    nt_str in = req->has_html ? req->html : req->text, text = in;
     tg_result res;
     jio_meta meta;
     size_t bad = 0;
     double t0;
     nt_err rc;
 
-    if (utf8_validate(text.p, text.n, &bad) != NT_OK) {
+    if (utf8_validate(in.p, in.n, &bad) != NT_OK) {
         f->offset = (long long)bad;
         return fail(f, NT_EINVAL, 400, "invalid_utf8",
-                    "the text is not valid UTF-8 (first bad byte at offset %zu)", bad);
+                    "the %s is not valid UTF-8 (first bad byte at offset %zu)",
+                    req->has_html ? "HTML" : "text", bad);
     }
     memset(&res, 0, sizeof(res));
+    memset(&meta, 0, sizeof(meta));
     t0 = now_ms();
+    if (req->has_html && (rc = extract_html(in, rq, &text, &meta, f)) != NT_OK)
+        return rc;
     rc = tagger_run(s, text.p, text.n, &req->opts, http_req_arena(rq), &res);
     if (rc == NT_ELIMIT)
         return fail(f, rc, 413, "too_many_tokens", "the text has more than %zu tokens",
@@ -432,7 +455,6 @@ static nt_err run_tag(api *a, const snap *s, const jio_request *req, http_req *r
         return fail(f, rc, 503, NULL, "the request needs more memory than is available");
     if (rc != NT_OK)
         return fail(f, rc, 0, NULL, "tagging failed: %s", nt_strerror(rc));
-    memset(&meta, 0, sizeof(meta));
     meta.id = req->id;
     meta.unit = req->unit;
     meta.took_ms = now_ms() - t0;

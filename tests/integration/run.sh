@@ -181,6 +181,32 @@ for unit in char utf16 byte; do
 )(json.load(open("'"$TMP/uni.json"'", encoding="utf-8"))["text"], "'"$unit"'")'
 done
 
+# HTML: offsets point into the HTML source, in every unit; script text is not tagged;
+# character references are decoded for matching.
+export HTML='<html><head><title>x</title><script>var s = "Homs";</script></head><body>
+<h1>Strikes on Homs</h1><p>The <b>RAF</b> and the <a href="/uk">Ministry&nbsp;of Defence</a>
+said 😀 Tornado GR4s hit S&#228;o Paulo&hellip; no: Z&uuml;rich &amp; Syria.</p></body></html>'
+for unit in char utf16 byte; do
+    st=$(req o -H 'Content-Type: text/html; charset=utf-8' --data-binary "$HTML" "$U/v1/tag?offsets=$unit")
+    expect "tag_html_offsets_$unit" 200 "$st" o '
+(lambda T, u: d["offsets"] == u
+ and {e["id"] for e in d["entities"]} >= {"loc/homs", "org/royal-air-force", "weapon/tornado-gr4", "loc/syria"}
+ and len([m for e in d["entities"] if e["id"] == "loc/homs" for m in e["mentions"]]) == 1
+ and all(m["text"] == (T[m["start"]:m["end"]] if u == "char" else
+                       T.encode("utf-16-le")[2*m["start"]:2*m["end"]].decode("utf-16-le") if u == "utf16" else
+                       T.encode()[m["start"]:m["end"]].decode())
+         for e in d["entities"] for m in e["mentions"])
+)(env["HTML"], "'"$unit"'")'
+done
+
+python3 -c 'import json,os; print(json.dumps({"id": "h1", "html": os.environ["HTML"]}))' >"$TMP/html.json"
+st=$(req o $JSN --data-binary @"$TMP/html.json" "$U/v1/tag")
+expect tag_json_html 200 "$st" o 'd["id"] == "h1" and all(m["text"] == env["HTML"][m["start"]:m["end"]] for e in d["entities"] for m in e["mentions"]) and "loc/homs" in {e["id"] for e in d["entities"]}'
+
+printf '<p>Homs \xc3\x28</p>' >"$TMP/bad.html"
+st=$(req o -H 'Content-Type: text/html' --data-binary @"$TMP/bad.html" "$U/v1/tag")
+expect invalid_utf8_html 400 "$st" o 'd["error"]["code"] == "invalid_utf8" and d["error"]["offset"] == 8'
+
 st=$(req o $TXT --data-binary 'The IS fighters said it is over; ISIS is the same as Daesh.' "$U/v1/tag")
 expect tag_exact_case 200 "$st" o 'sorted(m["text"] for e in d["entities"] if e["id"] == "org/islamic-state" for m in e["mentions"]) == ["Daesh", "IS", "ISIS"]'
 
@@ -237,11 +263,6 @@ expect invalid_utf8_query 400 "$st" o 'd["error"]["code"] == "invalid_utf8"'
 st=$(req o "$U/v1/%FF%00")
 expect not_found_binary_path 404 "$st" o 'd["error"]["code"] == "not_found"'
 
-st=$(req o $JSN --data-binary '{"html": "<p>Homs</p>"}' "$U/v1/tag")
-expect html_json_not_supported 422 "$st" o 'd["error"]["code"] == "html_not_supported"'
-
-st=$(req o -H 'Content-Type: text/html' --data-binary '<p>Homs</p>' "$U/v1/tag")
-expect html_body_not_supported 415 "$st" o 'd["error"]["code"] == "html_not_supported"'
 
 st=$(req o -H 'Content-Type: application/xml' --data-binary '<a/>' "$U/v1/tag")
 expect unsupported_media_type 415 "$st" o 'd["error"]["code"] == "unsupported_media_type"'
@@ -375,6 +396,23 @@ if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2
     fi
 else
     fail small_limits_daemon "did not start"
+fi
+
+# ---- pathological HTML: bounded time ---------------------------------------------
+# 60,000 nested <div>s (300 KB): a clear answer within 3 s. Runs on its own daemon,
+# killed afterwards, so a parser that takes minutes cannot hold up the other cases.
+if start deep --db "$TMP/db"; then
+    P=$PORT_deep
+    python3 -c 'import sys; sys.stdout.write("<div>" * 60000 + "Homs")' >"$TMP/deep.html"
+    t0=$(date +%s%N)
+    st=$(curl -sS --max-time 3 -o "$TMP/o" -D "$TMP/o.h" -w '%{http_code}' -H 'Content-Type: text/html' --data-binary @"$TMP/deep.html" "http://127.0.0.1:$P/v1/tag" 2>"$TMP/o.err")
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    case $st in
+    200 | 413 | 422) expect deep_html_bounded "$st" "$st" o 'True' ;;
+    *) fail deep_html_bounded "status $st after ${ms} ms (3 s allowed)" ;;
+    esac
+    { kill -9 "$PID_deep" && wait "$PID_deep"; } 2>/dev/null
+    PID_deep=
 fi
 
 # ---- start-up errors -------------------------------------------------------------
