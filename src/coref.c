@@ -94,7 +94,9 @@ static nt_err collect(tg_ctx *c, links *L) {
             /* the acronym must start like the name ("Syrian Democratic Forces (SDF)"),
              * so "Torrance Zellner (U.S.)" defines nothing */
             char f0 = d->text[d->toks[m->ts].start];
-            if (caps >= 2 && acr.n <= 12 && acr.p[0] == f0 && tg__covering(c, m->te + 1) < 0) {
+            int64_t held = tg__covering(c, m->te + 1);
+            if (caps >= 2 && acr.n <= 12 && acr.p[0] == f0 &&
+                (held < 0 || c->cands[held].source == TG_SRC_RULE)) {
                 link l = {acr, m->ent, m->chain, ty, 1};
                 if ((rc = links_add(c, L, l)) != NT_OK)
                     return rc;

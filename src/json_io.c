@@ -102,7 +102,7 @@ static json_t *span(nt_str text, const tg_mention *mn, const offs *o, size_t *oi
     return json_pack("{s:o,s:I,s:I,s:I,s:s,s:f}", "text",
                      jstr((nt_str){src.p + bs, be - bs}), "start", (json_int_t)s, "end",
                      (json_int_t)e, "sentence", (json_int_t)mn->sent, "source",
-                     source_names[mn->source % 3], "confidence", (double)(int)(mn->conf * 100) / 100);
+                     source_names[mn->source % 3], "confidence", (double)(int)(mn->conf * 100 + 0.5f) / 100);
 }
 
 json_t *jio_result(const snap *s, nt_str text, const tg_result *r, const jio_meta *m) {
@@ -151,7 +151,7 @@ json_t *jio_result(const snap *s, nt_str text, const tg_result *r, const jio_met
                            "cameo", jstr(e->cameo), "sentence", (json_int_t)e->sent, "trigger",
                            "text", jstr((nt_str){src.p + bs, be - bs}), "start", (json_int_t)ts,
                            "end", (json_int_t)te, "arguments", args, "modality", e->modality,
-                           "confidence", (double)e->conf));
+                           "confidence", (double)(int)(e->conf * 100 + 0.5) / 100));
     }
     for (size_t i = 0; i < r->doc.n_sents; i++) {
         uint32_t ss = o.v[oi++], se = o.v[oi++];
