@@ -359,7 +359,9 @@ else
 fi
 
 # ---- a daemon with small limits --------------------------------------------------
-if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2 --max-in-flight 1; then
+cp -r "$ROOT/models" "$TMP/models"
+if start small --db "$TMP/db" --models "$TMP/models" --max-body 4096 --max-tokens 1000 \
+    --conn-timeout 2 --max-in-flight 1; then
     P=$PORT_small
     S="http://127.0.0.1:$P"
     head -c 5000 /dev/zero | tr '\0' a >"$TMP/5k.txt"
@@ -388,6 +390,24 @@ if start small --db "$TMP/db" --max-body 4096 --max-tokens 1000 --conn-timeout 2
     else
         fail overload_503 "$why"
     fi
+
+    # A reload that fails (a broken rule file) keeps the running snapshot.
+    echo 'this is not a rule @@@' >"$TMP/models/zz-broken.rules"
+    kill -HUP "$PID_small"
+    ok=0
+    for i in $(seq 1 100); do
+        req o "$S/v1/info" >/dev/null
+        if jcheck "$TMP/o" 'd["reloads"]["failures"] == 1 and d["reloads"]["last_error"] and not d["reloads"]["running"]' >/dev/null; then ok=1; break; fi
+        sleep 0.05
+    done
+    st=$(req o $TXT --data-binary 'Homs' "$S/v1/tag")
+    if [ $ok = 1 ]; then
+        expect sighup_failure_keeps_snapshot 200 "$st" o '[e["id"] for e in d["entities"]] == ["loc/homs"]'
+    else
+        fail sighup_failure_keeps_snapshot "no failed reload seen: $(head -c 300 "$TMP/o")"
+    fi
+    grep -q '"level":"error".*reload failed' "$TMP/small.log" && pass sighup_failure_logged ||
+        fail sighup_failure_logged "no ERROR line in the log"
 
     if why=$($RAW slow-headers "$P" 4); then
         alive "$P" && pass slow_client_timeout || fail slow_client_timeout "not alive after"
