@@ -22,6 +22,7 @@
 #include "log.h"
 
 #define HTTP_MAX_HEADERS 12
+#define HTTP_DISCARD_MAX (16u << 20) /* body bytes read and dropped after a 413 */
 #define HTTP_CONN_MEMORY (64 * 1024) /* per connection: request line + headers + I/O */
 #define JSON_CTYPE       "application/json; charset=utf-8"
 
@@ -355,11 +356,12 @@ static bool on_body_chunk(http_req *rq, const char *data, size_t n) {
     char *p;
 
     if (rq->replied || rq->too_large || rq->body_oom) {
-        /* Chunked bodies have no length up front, and MHD 0.9.75 cannot queue a reply
-         * mid-upload: discard up to another max_body so the client can read our 413,
-         * then give up on a client that keeps sending. */
+        /* Chunked bodies have no length up front, and MHD 0.9.75 refuses to queue a
+         * reply mid-upload (MHD_queue_response returns MHD_NO): read and drop up to
+         * HTTP_DISCARD_MAX (or 4 x max_body) more so the client gets its 413 at the end
+         * of the body, then drop a client that keeps sending. Nothing is stored. */
         rq->discarded += n;
-        return rq->discarded <= s->max_body;
+        return rq->discarded <= HTTP_DISCARD_MAX || rq->discarded / 4 <= s->max_body;
     }
     if (n > s->max_body - rq->body_len) {
         rq->too_large = true;

@@ -371,6 +371,10 @@ if start small --db "$TMP/db" --models "$TMP/models" --max-body 4096 --max-token
     st=$(req o $TXT -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/5k.txt" "$S/v1/tag")
     expect body_too_large_chunked 413 "$st" o 'd["error"]["code"] == "body_too_large"'
 
+    head -c 1000000 /dev/zero | tr '\0' a >"$TMP/1m.txt"
+    st=$(req o $TXT -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/1m.txt" "$S/v1/tag")
+    expect body_too_large_chunked_1mb 413 "$st" o 'd["error"]["code"] == "body_too_large"'
+
     head -c 4096 /dev/zero | tr '\0' a >"$TMP/4k.txt"
     st=$(req o $TXT --data-binary @"$TMP/4k.txt" "$S/v1/tag")
     expect body_at_limit 200 "$st" o 'd["entities"] == []'
