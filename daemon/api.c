@@ -414,6 +414,9 @@ static nt_err extract_html(nt_str html, http_req *rq, nt_str *text, jio_meta *me
     rc = html_extract(html.p, html.n, http_req_arena(rq), &h);
     if (rc == NT_ELIMIT)
         return fail(f, rc, 413, "body_too_large", "the HTML document is too large");
+    if (rc == NT_EINVAL)
+        return fail(f, rc, 422, "html_too_deep", "HTML elements nest deeper than %d levels",
+                    HTML_MAX_DEPTH);
     if (rc == NT_ENOMEM)
         return fail(f, rc, 503, NULL, "the request needs more memory than is available");
     if (rc != NT_OK)

@@ -8,6 +8,7 @@
 
 #include <gumbo.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct hx {
     arena *a;
@@ -187,11 +188,42 @@ static void walk(hx *h, const GumboNode *root) {
     }
 }
 
+/* Deepest element nesting, estimated from the tags alone (void elements and "/>" do not
+ * nest). The HTML parser's tree building is quadratic on pathological nesting, so depth
+ * is checked before parsing. */
+static size_t nesting(const char *s, size_t n) {
+    static const char *const voids[] = {"br", "img", "hr", "meta", "link", "input", "wbr",
+                                        "area", "base", "col", "embed", "param", "source",
+                                        "track", "p", "li", "td", "tr", "th", "option"};
+    size_t depth = 0, max = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '<')
+            continue;
+        if (s[i + 1] == '/') {
+            depth -= depth > 0;
+            continue;
+        }
+        if (!((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z'))
+            continue;
+        size_t j = i + 1;
+        while (j < n && j - i < 12 && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
+            j++;
+        bool v = false;
+        for (size_t k = 0; k < NT_ARRAY_LEN(voids) && !v; k++)
+            v = strlen(voids[k]) == j - i - 1 && strncasecmp(voids[k], s + i + 1, j - i - 1) == 0;
+        if (!v && ++depth > max)
+            max = depth;
+    }
+    return max;
+}
+
 nt_err html_extract(const char *src, size_t n, arena *a, html_doc *out) {
     hx h = {.a = a, .src = src, .n = n};
     memset(out, 0, sizeof(*out));
     if (n > ((size_t)64 << 20))
         return NT_ELIMIT;
+    if (nesting(src, n) > HTML_MAX_DEPTH)
+        return NT_EINVAL;
     GumboOptions opts = kGumboDefaultOptions;
     opts.max_errors = 0;
     GumboOutput *g = gumbo_parse_with_options(&opts, src, n);

@@ -16,8 +16,11 @@ typedef struct html_doc {
     uint32_t *emap; /* len + 1: a span of text ending at byte b ends at source byte emap[b] */
 } html_doc;
 
+#define HTML_MAX_DEPTH 1000 /* element nesting; real pages stay well under 100 */
+
 /* Extracts text from valid UTF-8 HTML `src` (n bytes). Everything in *out comes from `a`.
- * NT_ENOMEM; NT_ELIMIT for documents over 64 MiB; NT_EINTERNAL if the parser fails. */
+ * NT_ENOMEM; NT_ELIMIT for documents over 64 MiB; NT_EINVAL when elements nest deeper
+ * than HTML_MAX_DEPTH; NT_EINTERNAL if the parser fails. */
 nt_err html_extract(const char *src, size_t n, arena *a, html_doc *out);
 
 #endif

@@ -352,6 +352,10 @@ static int tag_one(const snap *s, jio_request *r, arena *a) {
     if (r->has_html) {
         rc = html_extract(in.p, in.n, a, &h);
         r->text = (nt_str){h.text, h.len};
+        if (rc == NT_EINVAL) {
+            print_error(r->id.n ? idb : NULL, "html_too_deep", "HTML elements nest too deeply");
+            return 1;
+        }
     }
     if (rc == NT_OK)
         rc = tagger_run(s, r->text.p, r->text.n, &r->opts, a, &res);
