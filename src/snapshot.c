@@ -158,6 +158,8 @@ struct snap_builder {
     arena *tmp;
     rules_builder *rules;  /* event rule files loaded so far, or NULL */
     rules_set *rules_set;  /* compiled by snap_builder_finish_rules */
+    const snap *base;      /* building an overlay of base (snap_overlay) */
+    uint32_t index_offset; /* entity indices start here (base's entity count) */
 };
 
 struct snap {
@@ -175,6 +177,9 @@ struct snap {
     strset words;        /* every single word of the lists below … */
     uint32_t *word_bits; /* … and its enum snap_word_bit, by index */
     rules_set *rules;    /* event rules, or NULL */
+    const snap *base;    /* overlay: borrowed base snapshot, or NULL */
+    size_t base_n;       /* overlay: base entities come first, 0 .. base_n-1 */
+    uint8_t *masked;     /* overlay: bitset of base entities deleted or replaced */
 };
 
 nt_err snap_builder_new(snap_builder **out) {
@@ -312,7 +317,10 @@ static bool alias_is_common(snap_builder *b, nt_str alias, bool multi_ok) {
         size_t j = i;
         while (j < f.n && f.p[j] != ' ' && f.p[j] != '-')
             j++;
-        if (j > i && strset_find(&b->common, &b->pl, (nt_str){f.p + i, j - i}) < 0)
+        nt_str w = {f.p + i, j - i};
+        bool common = b->base ? (snap_word_bits(b->base, w) & SNAP_W_COMMON) != 0
+                              : strset_find(&b->common, &b->pl, w) >= 0;
+        if (j > i && !common)
             return false;
         if (j < f.n && !multi_ok)
             return false;
@@ -325,7 +333,7 @@ static nt_err add_alias(snap_builder *b, nt_str text, nt_case mode, uint32_t idx
     bool admin = (b->ents[idx].flags & SNAP_PLACE_ADMIN) != 0;
     if (mode != NT_CASE_EXACT && alias_is_common(b, text, admin))
         fl |= GAZ_OUT_WEAK;
-    nt_err rc = gaz_builder_add(b->gaz, text, mode, idx, fl);
+    nt_err rc = gaz_builder_add(b->gaz, text, mode, b->index_offset + idx, fl);
     if (rc == NT_EINVAL) {
         b->skipped++;
         return NT_OK;
@@ -460,6 +468,8 @@ static nt_err build_word_bits(snap *s) {
 }
 
 uint32_t snap_word_bits(const snap *s, nt_str w) {
+    if (s->base)
+        return snap_word_bits(s->base, w);
     int64_t f = strset_find(&s->words, &s->pl, w);
     return f < 0 ? 0 : s->word_bits[f];
 }
@@ -540,9 +550,74 @@ out:
     return rc;
 }
 
+/* The base entity with `id`, if the overlay did not delete or replace it. */
+static bool base_find(const snap *s, nt_str id, uint32_t *idx) {
+    int64_t f = strset_find(&s->base->ids, &s->base->pl, id);
+    if (f < 0)
+        return false;
+    *idx = (uint32_t)f;
+    return true;
+}
+
+nt_err snap_overlay(const snap *base, const ent_entry *upserts, size_t n_up,
+                    const nt_str *deletes, size_t n_del, uint64_t version, snap **out) {
+    snap_builder *b = NULL;
+    snap *s = NULL;
+    nt_err rc;
+    if (base->base)
+        return NT_EINVAL;
+    if ((rc = snap_builder_new(&b)) != NT_OK)
+        return rc;
+    b->base = base;
+    b->index_offset = (uint32_t)base->n_ents;
+    for (size_t i = 0; i < n_up && rc == NT_OK; i++)
+        rc = snap_builder_add(b, &upserts[i]);
+    if (rc == NT_OK)
+        rc = snap_builder_finish(b, version, &s);
+    if (rc != NT_OK)
+        goto out;
+    s->base = base;
+    s->base_n = base->n_ents;
+    s->masked = calloc(base->n_ents / 8 + 1, 1);
+    if (!s->masked) {
+        rc = NT_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n_up + n_del; i++) {
+        nt_str id = i < n_up ? upserts[i].id : deletes[i - n_up];
+        uint32_t k;
+        if (base_find(s, id, &k))
+            s->masked[k / 8] |= (uint8_t)(1u << (k % 8));
+    }
+    for (int t = 0; t < NT_TYPE_COUNT; t++)
+        s->counts[t] += base->counts[t];
+    for (size_t k = 0; k < base->n_ents; k++)
+        if (s->masked[k / 8] >> (k % 8) & 1)
+            s->counts[base->ents[k].type]--;
+    *out = s;
+    s = NULL;
+out:
+    snap_free(s);
+    snap_builder_free(b);
+    return rc;
+}
+
+const snap *snap_base(const snap *s) {
+    return s->base;
+}
+
+bool snap_masked(const snap *s, uint32_t idx) {
+    return s->base && idx < s->base_n && (s->masked[idx / 8] >> (idx % 8) & 1);
+}
+
+const gaz_db *snap_gaz_base(const snap *s) {
+    return s->base ? s->base->gaz : NULL;
+}
+
 void snap_free(snap *s) {
     if (!s)
         return;
+    free(s->masked);
     free(s->pl.p);
     free(s->ents);
     free(s->attrs);
@@ -562,7 +637,7 @@ uint64_t snap_version(const snap *s) {
 }
 
 size_t snap_entity_count(const snap *s) {
-    return s->n_ents;
+    return s->base_n + s->n_ents;
 }
 
 void snap_counts(const snap *s, size_t *out) {
@@ -570,11 +645,13 @@ void snap_counts(const snap *s, size_t *out) {
 }
 
 const snap_entity *snap_entity_at(const snap *s, uint32_t i) {
-    return &s->ents[i];
+    return i < s->base_n ? &s->base->ents[i] : &s->ents[i - s->base_n];
 }
 
 void snap_entity_attr(const snap *s, const snap_entity *e, uint32_t k, nt_str *key,
                       nt_str *val) {
+    if (s->base && e >= s->base->ents && e < s->base->ents + s->base->n_ents)
+        s = s->base; /* a base entity: its attributes live in the base */
     const battr *a = &s->attrs[e->attr_begin + k];
     *key = (nt_str){s->pl.p + a->k, a->kl};
     *val = (nt_str){s->pl.p + a->v, a->vl};
@@ -582,10 +659,13 @@ void snap_entity_attr(const snap *s, const snap_entity *e, uint32_t k, nt_str *k
 
 nt_err snap_find(const snap *s, nt_str id, uint32_t *idx) {
     int64_t f = strset_find(&s->ids, &s->pl, id);
-    if (f < 0)
-        return NT_ENOTFOUND;
-    *idx = (uint32_t)f;
-    return NT_OK;
+    if (f >= 0) {
+        *idx = (uint32_t)(s->base_n + (size_t)f);
+        return NT_OK;
+    }
+    if (s->base && base_find(s, id, idx) && !snap_masked(s, *idx))
+        return NT_OK;
+    return NT_ENOTFOUND;
 }
 
 const gaz_db *snap_gaz(const snap *s) {
@@ -593,6 +673,8 @@ const gaz_db *snap_gaz(const snap *s) {
 }
 
 bool snap_cue_has(const snap *s, const char *name, nt_str w) {
+    if (s->base)
+        return snap_cue_has(s->base, name, w);
     for (size_t i = 0; i < s->n_cues; i++)
         if (strcmp(s->cues[i].name, name) == 0)
             return strset_find(&s->cues[i].set, &s->pl, w) >= 0;
@@ -604,7 +686,7 @@ bool snap_is_common(const snap *s, nt_str w) {
 }
 
 const rules_set *snap_rules(const snap *s) {
-    return s->rules;
+    return s->base ? snap_rules(s->base) : s->rules;
 }
 
 size_t snap_bytes(const snap *s) {

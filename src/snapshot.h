@@ -60,6 +60,23 @@ nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out);
 /* Aliases skipped as unusable so far. */
 size_t snap_builder_skipped(const snap_builder *b);
 
+/* Live edits without recompiling: returns a new snapshot (snap_free) that answers like
+ * `base` but with `upserts` added (an upsert whose id exists in base replaces it) and the
+ * ids in `deletes` removed. Only the edited entries are compiled (milliseconds), so a
+ * dictionary write is visible at once; a full rebuild can replace the overlay later.
+ * `base` is BORROWED: it must stay alive until the overlay is freed (the daemon holds a
+ * reference). An overlay of an overlay is refused (NT_EINVAL): overlay the base again
+ * with the accumulated edits. Common words and cue lists are those of base. `version` is
+ * the dictionary version the result reflects. NT_ENOMEM. */
+nt_err snap_overlay(const snap *base, const ent_entry *upserts, size_t n_up,
+                    const nt_str *deletes, size_t n_del, uint64_t version, snap **out);
+/* The base an overlay reads through, or NULL for a full snapshot. */
+const snap *snap_base(const snap *s);
+/* True if base entity `idx` is deleted or replaced by the overlay `s`. */
+bool snap_masked(const snap *s, uint32_t idx);
+/* The base's matcher for an overlay (scan it too), or NULL for a full snapshot. */
+const gaz_db *snap_gaz_base(const snap *s);
+
 void snap_free(snap *s);
 uint64_t snap_version(const snap *s);
 size_t snap_entity_count(const snap *s);
@@ -71,6 +88,7 @@ const snap_entity *snap_entity_at(const snap *s, uint32_t i);
 void snap_entity_attr(const snap *s, const snap_entity *e, uint32_t k, nt_str *key, nt_str *val);
 /* Index of the entity with `id`, or NT_ENOTFOUND. */
 nt_err snap_find(const snap *s, nt_str id, uint32_t *idx);
+/* The snapshot's own matcher (for an overlay: the edited entries only). */
 const gaz_db *snap_gaz(const snap *s);
 /* True if folded single word `w` is in cue list `name`. */
 bool snap_cue_has(const snap *s, const char *name, nt_str w);

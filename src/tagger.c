@@ -86,12 +86,17 @@ static double prior(const snap_entity *e, const gaz_out *o) {
 
 /* The first pass picks a provisional entity per match with priors alone and collects
  * the countries the article is about; the second pass re-scores with that context. */
+static const gaz_db *cand_gaz(const tg_ctx *c, const tg_cand *m) {
+    return m->g ? snap_gaz_base(c->s) : snap_gaz(c->s);
+}
+
 static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
     const gaz_out *o;
-    size_t n = gaz_node_outs(snap_gaz(c->s), m->node, &o);
+    size_t n = gaz_node_outs(cand_gaz(c, m), m->node, &o);
     double best = -1e9;
+    m->ent = -1;
     for (size_t i = 0; i < n; i++) {
-        if (!gaz_case_ok(&o[i], &c->doc, m->ts, m->te))
+        if (!gaz_case_ok(&o[i], &c->doc, m->ts, m->te) || snap_masked(c->s, o[i].entity))
             continue;
         const snap_entity *e = snap_entity_at(c->s, o[i].entity);
         double sc = prior(e, &o[i]);
@@ -131,40 +136,101 @@ static uint32_t descriptive_norp(tg_ctx *c, const tg_cand *m) {
     for (uint32_t t = m->ts + 1; t < m->te; t++)
         if (!(d->toks[t].flags & TOK_LOWER))
             return 0;
-    uint32_t node = gaz_lookup(snap_gaz(c->s), tok_text(d, m->ts), c->a);
+    const gaz_db *g = snap_gaz_base(c->s) ? snap_gaz_base(c->s) : snap_gaz(c->s);
+    uint32_t node = gaz_lookup(g, tok_text(d, m->ts), c->a);
     const gaz_out *o;
-    size_t n = node ? gaz_node_outs(snap_gaz(c->s), node, &o) : 0;
+    size_t n = node ? gaz_node_outs(g, node, &o) : 0;
     for (size_t i = 0; i < n; i++)
         if (snap_entity_at(c->s, o[i].entity)->type == NT_TYPE_NORP)
             return node;
     return 0;
 }
 
+/* Matches of both matchers of an overlay (its own edits and its base), merged
+ * leftmost-longest; on equal spans the better-scoring reading wins. */
+static nt_err scan_all(tg_ctx *c, gaz_match **out, uint8_t **which, size_t *n_out) {
+    const tok_doc *d = &c->doc;
+    const gaz_db *g[2] = {snap_gaz(c->s), snap_gaz_base(c->s)};
+    size_t n[2] = {0, 0};
+    gaz_match *gm[2] = {NULL, NULL};
+    void *scratch = arena_alloc(c->a, gaz_scratch_size(d->n_toks));
+    if (!scratch)
+        return NT_ENOMEM;
+    for (int k = 0; k < 2; k++) {
+        if (!g[k])
+            continue;
+        if (!(gm[k] = arena_alloc(c->a, (d->n_toks + 1) * sizeof(gaz_match))))
+            return NT_ENOMEM;
+        nt_err rc = gaz_scan(g[k], d, scratch, gm[k], d->n_toks + 1, &n[k]);
+        if (rc != NT_OK)
+            return rc;
+    }
+    if (!g[1]) {
+        *out = gm[0];
+        *n_out = n[0];
+        *which = arena_calloc(c->a, n[0] + 1, 1);
+        return *which ? NT_OK : NT_ENOMEM;
+    }
+    gaz_match *m = arena_alloc(c->a, (n[0] + n[1] + 1) * sizeof(gaz_match));
+    uint8_t *w = arena_alloc(c->a, n[0] + n[1] + 1);
+    if (!m || !w)
+        return NT_ENOMEM;
+    size_t i = 0, j = 0, k = 0;
+    uint32_t pos = 0; /* first token not yet covered */
+    while (i < n[0] || j < n[1]) {
+        bool take0 = j >= n[1] || (i < n[0] && (gm[0][i].tok_start < gm[1][j].tok_start ||
+                     (gm[0][i].tok_start == gm[1][j].tok_start &&
+                      gm[0][i].tok_end >= gm[1][j].tok_end)));
+        const gaz_match *x = take0 ? &gm[0][i++] : &gm[1][j++];
+        if (x->tok_start < pos)
+            continue;
+        m[k] = *x;
+        w[k++] = take0 ? 0 : 1;
+        pos = x->tok_end;
+    }
+    *out = m;
+    *which = w;
+    *n_out = k;
+    return NT_OK;
+}
+
 static nt_err scan_and_resolve(tg_ctx *c) {
     const tok_doc *d = &c->doc;
     size_t nm;
-    gaz_match *gm = arena_alloc(c->a, (d->n_toks + 1) * sizeof(gaz_match));
-    void *scratch = arena_alloc(c->a, gaz_scratch_size(d->n_toks));
+    gaz_match *gm;
+    uint8_t *which;
     c->cands = arena_calloc(c->a, d->n_toks + 1, sizeof(tg_cand));
     size_t nents = snap_entity_count(c->s);
     c->strong_ent = arena_calloc(c->a, nents / 8 + 1, 1);
-    if (!gm || !scratch || !c->cands || !c->strong_ent)
+    if (!c->cands || !c->strong_ent)
         return NT_ENOMEM;
-    nt_err rc = gaz_scan(snap_gaz(c->s), d, scratch, gm, d->n_toks + 1, &nm);
+    nt_err rc = scan_all(c, &gm, &which, &nm);
     if (rc != NT_OK)
         return rc;
     for (size_t i = 0; i < nm; i++) {
         tg_cand *m = &c->cands[c->n_cands];
-        *m = (tg_cand){.ts = gm[i].tok_start, .te = gm[i].tok_end, .node = gm[i].node, .ent = -1};
+        *m = (tg_cand){.ts = gm[i].tok_start, .te = gm[i].tok_end, .node = gm[i].node,
+                       .g = which[i], .ent = -1};
         if (is_never(c, m))
             continue;
         resolve_match(c, m, false);
+        if (m->ent < 0 && m->g == 0 && snap_gaz_base(c->s)) {
+            /* every edited reading is masked or fails its case: try the base alone */
+            uint32_t node = gaz_lookup(snap_gaz_base(c->s), (nt_str){d->text + d->toks[m->ts].start,
+                                       d->toks[m->te - 1].end - d->toks[m->ts].start}, c->a);
+            if (node) {
+                m->node = node;
+                m->g = 1;
+                resolve_match(c, m, false);
+            }
+        }
         if (m->ent < 0)
             continue;
         uint32_t norp = descriptive_norp(c, m);
         if (norp) {
             m->te = m->ts + 1;
             m->node = norp;
+            m->g = snap_gaz_base(c->s) ? 1 : 0;
             resolve_match(c, m, false);
         }
         c->n_cands++;

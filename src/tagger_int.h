@@ -10,6 +10,7 @@
 typedef struct tg_cand {
     uint32_t ts, te;   /* token span */
     uint32_t node;     /* gazetteer node (0 for rule mentions) */
+    uint8_t g;         /* which matcher the node is in: 0 own, 1 the overlay's base */
     int32_t ent;       /* snapshot entity, or -1 for a rule chain */
     uint32_t chain;    /* rule chain index when ent < 0 */
     nt_type rtype;     /* type of a rule mention */
