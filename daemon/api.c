@@ -412,6 +412,9 @@ static nt_err extract_html(nt_str html, http_req *rq, nt_str *text, jio_meta *me
 
     memset(&h, 0, sizeof(h));
     rc = html_extract(html.p, html.n, http_req_arena(rq), &h);
+    if (rc == NT_ELIMIT && html.n <= HTML_MAX_BYTES)
+        return fail(f, rc, 413, "html_too_many_tags",
+                    "the HTML document has more than %d tags", HTML_MAX_TAGS);
     if (rc == NT_ELIMIT)
         return fail(f, rc, 413, "body_too_large", "the HTML document is too large");
     if (rc == NT_EINVAL)

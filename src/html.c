@@ -189,16 +189,21 @@ static void walk(hx *h, const GumboNode *root) {
 }
 
 /* Deepest element nesting, estimated from the tags alone (void elements and "/>" do not
- * nest). The HTML parser's tree building is quadratic on pathological nesting, so depth
- * is checked before parsing. */
-static size_t nesting(const char *s, size_t n) {
+ * nest), and the number of tags in *tags. The HTML parser's tree building is quadratic on
+ * pathological nesting and allocates outside the arena, so both are checked before
+ * parsing. */
+static size_t nesting(const char *s, size_t n, size_t *tags) {
     static const char *const voids[] = {"br", "img", "hr", "meta", "link", "input", "wbr",
                                         "area", "base", "col", "embed", "param", "source",
                                         "track", "p", "li", "td", "tr", "th", "option"};
     size_t depth = 0, max = 0;
+    *tags = 0;
     for (size_t i = 0; i + 1 < n; i++) {
         if (s[i] != '<')
             continue;
+        if (((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z') || s[i + 1] == '/' ||
+            s[i + 1] == '!' || s[i + 1] == '?')
+            ++*tags;
         if (s[i + 1] == '/') {
             depth -= depth > 0;
             continue;
@@ -219,10 +224,14 @@ static size_t nesting(const char *s, size_t n) {
 
 nt_err html_extract(const char *src, size_t n, arena *a, html_doc *out) {
     hx h = {.a = a, .src = src, .n = n};
+    size_t tags, depth;
     memset(out, 0, sizeof(*out));
-    if (n > ((size_t)64 << 20))
+    if (n > HTML_MAX_BYTES)
         return NT_ELIMIT;
-    if (nesting(src, n) > HTML_MAX_DEPTH)
+    depth = nesting(src, n, &tags);
+    if (tags > HTML_MAX_TAGS)
+        return NT_ELIMIT;
+    if (depth > HTML_MAX_DEPTH)
         return NT_EINVAL;
     GumboOptions opts = kGumboDefaultOptions;
     opts.max_errors = 0;

@@ -17,10 +17,16 @@ typedef struct html_doc {
 } html_doc;
 
 #define HTML_MAX_DEPTH 1000 /* element nesting; real pages stay well under 100 */
+#define HTML_MAX_BYTES ((size_t)64 << 20)
+/* Tags ('<' + letter, '/', '!' or '?'): the parser builds its tree with malloc, outside
+ * the request arena, at about 500 bytes a tag, so this caps it near 50 MB. A long news
+ * page has a few thousand tags. */
+#define HTML_MAX_TAGS 100000
 
 /* Extracts text from valid UTF-8 HTML `src` (n bytes). Everything in *out comes from `a`.
- * NT_ENOMEM; NT_ELIMIT for documents over 64 MiB; NT_EINVAL when elements nest deeper
- * than HTML_MAX_DEPTH; NT_EINTERNAL if the parser fails. */
+ * NT_ENOMEM; NT_ELIMIT for documents over HTML_MAX_BYTES or with more than HTML_MAX_TAGS
+ * tags (both checked before parsing); NT_EINVAL when elements nest deeper than
+ * HTML_MAX_DEPTH; NT_EINTERNAL if the parser fails. */
 nt_err html_extract(const char *src, size_t n, arena *a, html_doc *out);
 
 #endif
