@@ -284,7 +284,7 @@ static nt_err rule_said(tg_ctx *c) {
         uint32_t e = name_end(c, i);
         if (e - i < 2 || e >= n)
             continue;
-        bool taken = false;
+        bool taken = tg__w(c, e - 1, SNAP_W_TITLE); /* "Defence Secretary told": a role */
         for (uint32_t t = i; t < e; t++)
             taken |= tg__covering(c, t) >= 0;
         if (taken) {
@@ -353,7 +353,8 @@ static nt_err rule_capseq(tg_ctx *c) {
         }
         bool given = s < e && tg__w(c, s, SNAP_W_FIRST);
         bool covered;
-        if (words >= 2 && e > s && (given || common == 0) && free_for_person(c, s, e, &covered) &&
+        if (words >= 2 && e > s && (given || common == 0) && !tg__w(c, e - 1, SNAP_W_TITLE) &&
+            free_for_person(c, s, e, &covered) &&
             !tg__w(c, e - 1, SNAP_W_ORGSUF) && !tg__w(c, s, SNAP_W_TITLE)) {
             nt_err rc = place_rule(c, NT_TYPE_PERSON, s, e, given ? 0.7f : 0.55f);
             if (rc != NT_OK)
