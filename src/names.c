@@ -172,6 +172,22 @@ static uint32_t name_end(const tg_ctx *c, uint32_t i) {
     return words ? e : i;
 }
 
+/* Puts a rule mention over [ts,te), removing whatever covers those tokens. */
+static nt_err force_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, float conf) {
+    for (uint32_t t = ts; t < te; t++) {
+        int64_t k;
+        while ((k = tg__covering(c, t)) >= 0)
+            tg__remove_cand(c, (size_t)k);
+    }
+    uint32_t chain;
+    nt_err rc = tg__chain_new(c, type, ts, te, &chain);
+    if (rc != NT_OK)
+        return rc;
+    tg_cand m = {.ts = ts, .te = te, .ent = -1, .chain = chain, .rtype = type,
+                 .source = TG_SRC_RULE, .conf = conf};
+    return tg__add_cand(c, &m);
+}
+
 /* Puts a rule mention over [ts,te) unless a stronger candidate covers it. Weak and
  * single-token place/misc candidates inside the span are replaced. */
 static nt_err place_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, float conf) {
@@ -192,18 +208,7 @@ static nt_err place_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, floa
         if (!replaceable)
             return NT_OK;
     }
-    for (uint32_t t = ts; t < te; t++) {
-        int64_t k;
-        while ((k = tg__covering(c, t)) >= 0)
-            tg__remove_cand(c, (size_t)k);
-    }
-    uint32_t chain;
-    nt_err rc = tg__chain_new(c, type, ts, te, &chain);
-    if (rc != NT_OK)
-        return rc;
-    tg_cand m = {.ts = ts, .te = te, .ent = -1, .chain = chain, .rtype = type,
-                 .source = TG_SRC_RULE, .conf = conf};
-    return tg__add_cand(c, &m);
+    return force_rule(c, type, ts, te, conf);
 }
 
 static nt_err rule_titles(tg_ctx *c) {
@@ -446,18 +451,8 @@ static nt_err rule_sports_table(tg_ctx *c) {
                                       snap_entity_at(c->s, (uint32_t)m->ent)->type != NT_TYPE_ORG;
             }
             if (ok) {
-                for (uint32_t t = i; t < e; t++) {
-                    int64_t k;
-                    while ((k = tg__covering(c, t)) >= 0)
-                        tg__remove_cand(c, (size_t)k);
-                }
-                uint32_t chain;
-                nt_err rc = tg__chain_new(c, NT_TYPE_ORG, i, e, &chain);
+                nt_err rc = force_rule(c, NT_TYPE_ORG, i, e, 0.55f);
                 if (rc != NT_OK)
-                    return rc;
-                tg_cand m = {.ts = i, .te = e, .ent = -1, .chain = chain, .rtype = NT_TYPE_ORG,
-                             .source = TG_SRC_RULE, .conf = 0.55f};
-                if ((rc = tg__add_cand(c, &m)) != NT_OK)
                     return rc;
             }
         }
