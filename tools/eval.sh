@@ -23,6 +23,11 @@ for l in sys.stdin:
     print(json.dumps({"id":d.get("id"),"entities":ents}))' > "$tmp/conll-pred.jsonl"
   echo "== CoNLL-2003 dev"
   python3 "$EVAL_DIR/score_ner.py" "$EVAL_DIR/conll2003-dev.jsonl" "$tmp/conll-pred.jsonl" --map NORP=MISC --by-line
+  if command -v node >/dev/null && { [ -d bench/node_modules/compromise ] || (cd bench && timeout 180 npm install --no-audit --no-fund >/dev/null 2>&1); }; then
+    echo "== CoNLL-2003 dev, peer: compromise (same scorer; wink-nlp's model has no PER/ORG/LOC types)"
+    node bench/peers_ner.js compromise "$tmp/conll-in.jsonl" > "$tmp/compromise.jsonl" &&
+      python3 "$EVAL_DIR/score_ner.py" "$EVAL_DIR/conll2003-dev.jsonl" "$tmp/compromise.jsonl" | sed -n 3,9p
+  fi
 fi
 if [ -f "$EVAL_DIR/m2e2-dev.jsonl" ]; then
   python3 -c 'import json,sys
