@@ -201,7 +201,8 @@ static nt_err place_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, floa
         const snap_entity *e = m->ent >= 0 ? snap_entity_at(c->s, (uint32_t)m->ent) : NULL;
         bool replaceable = m->weak || m->ent < 0 ||
                            (e && (e->type == NT_TYPE_LOC || e->type == NT_TYPE_MISC) &&
-                            !(e->flags & SNAP_PLACE_COUNTRY) && type == NT_TYPE_PERSON) ||
+                            !(e->flags & SNAP_PLACE_COUNTRY) &&
+                            (type == NT_TYPE_PERSON || type == NT_TYPE_WEAPON)) ||
                            (e && type == NT_TYPE_ORG && m->te - m->ts < te - ts);
         if (e && e->type == type && m->ts == ts && m->te == te)
             return NT_OK;
@@ -358,6 +359,14 @@ static nt_err rule_capseq(tg_ctx *c) {
         }
         bool given = s < e && tg__w(c, s, SNAP_W_FIRST);
         bool covered;
+        if (e > s + 1 && tg__w(c, s, SNAP_W_SHIP) && (c->doc.toks[s].flags & TOK_ALLCAP) &&
+            free_for_person(c, s, e, &covered)) { /* "HMS Tyne": a ship */
+            nt_err rc = place_rule(c, NT_TYPE_WEAPON, s, e, 0.7f);
+            if (rc != NT_OK)
+                return rc;
+            i = e - 1;
+            continue;
+        }
         if (words >= 2 && e > s && (given || common == 0) && !tg__w(c, e - 1, SNAP_W_TITLE) &&
             free_for_person(c, s, e, &covered) &&
             !tg__w(c, e - 1, SNAP_W_ORGSUF) && !tg__w(c, s, SNAP_W_TITLE)) {

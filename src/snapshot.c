@@ -415,6 +415,7 @@ static const struct {
     {"never", SNAP_W_NEVER, 0},          {"first_names", SNAP_W_FIRST, 0},
     {"place_preps", SNAP_W_PREP, 0},     {"org_suffixes", SNAP_W_ORGSUF, 0},
     {"titles", SNAP_W_TITLE, SNAP_W_TITLE_HEAD}, {"sports", SNAP_W_SPORTS, 0},
+    {"ship_prefixes", SNAP_W_SHIP, 0},
 };
 
 static nt_err word_bit(snap *s, nt_str w, uint32_t bit) {

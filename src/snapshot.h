@@ -102,6 +102,7 @@ enum snap_word_bit {
     SNAP_W_TITLE = 1 << 5,      /* cues/titles.txt, a one-word title */
     SNAP_W_TITLE_HEAD = 1 << 6, /* first word of a several-word title ("prime") */
     SNAP_W_SPORTS = 1 << 7,     /* cues/sports.txt */
+    SNAP_W_SHIP = 1 << 8,       /* cues/ship_prefixes.txt */
 };
 /* Bits of enum snap_word_bit for folded word `w` (0 if it is in no list). */
 uint32_t snap_word_bits(const snap *s, nt_str w);
