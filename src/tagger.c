@@ -63,7 +63,7 @@ static double prior(const snap_entity *e, const gaz_out *o) {
     double p;
     if (e->type == NT_TYPE_LOC) {
         if (e->flags & SNAP_PLACE_COUNTRY)
-            p = 100;
+            p = (o->flags & GAZ_OUT_NAME) ? 120 : 100; /* "Lebanon" is the country first */
         else if (e->flags & SNAP_PLACE_ADMIN)
             p = 62;
         else
@@ -82,6 +82,36 @@ static double prior(const snap_entity *e, const gaz_out *o) {
     if (o->flags & GAZ_OUT_WEAK)
         p -= 10;
     return p;
+}
+
+static nt_str attr_of(const tg_ctx *c, const snap_entity *e, const char *key) {
+    for (uint32_t k = 0; k < e->n_attrs; k++) {
+        nt_str kk, v;
+        snap_entity_attr(c->s, e, k, &kk, &v);
+        if (nt_str_eq_c(kk, key))
+            return v;
+    }
+    return (nt_str){NULL, 0};
+}
+
+/* "Atlanta, Georgia": a region right after "<city>," that contains the city wins. The
+ * city's GeoNames admin1code ("US.GA") is compared with the region's ISO code ("US-GA"),
+ * which agree for the countries whose GeoNames codes are ISO codes (the US among them). */
+static bool contains_prev_city(const tg_ctx *c, const tg_cand *m, const snap_entity *region) {
+    const tok_doc *d = &c->doc;
+    if (!(region->flags & SNAP_PLACE_ADMIN) || m->ts < 2 || d->text[d->toks[m->ts - 1].start] != ',')
+        return false;
+    int64_t k = tg__covering_any(c, m->ts - 2);
+    if (k < 0 || c->cands[k].ent < 0)
+        return false;
+    const snap_entity *city = snap_entity_at(c->s, (uint32_t)c->cands[k].ent);
+    nt_str code = attr_of(c, city, "admin1code"), iso = attr_of(c, region, "iso");
+    if (!code.n || code.n != iso.n)
+        return false;
+    for (size_t i = 0; i < code.n; i++)
+        if (code.p[i] != iso.p[i] && !(code.p[i] == '.' && iso.p[i] == '-'))
+            return false;
+    return true;
 }
 
 /* The first pass picks a provisional entity per match with priors alone and collects
@@ -106,6 +136,8 @@ static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
                 sc += (e->flags & SNAP_MINOR) ? 20 : 40;
             if (c->strong_ent && c->strong_ent[o[i].entity / 8] >> (o[i].entity % 8) & 1)
                 sc += 50;
+            if (contains_prev_city(c, m, e))
+                sc += 80;
         }
         if (sc > best) {
             best = sc;
@@ -192,6 +224,19 @@ static nt_err scan_all(tg_ctx *c, gaz_match **out, uint8_t **which, size_t *n_ou
     *which = w;
     *n_out = k;
     return NT_OK;
+}
+
+int64_t tg__covering_any(const tg_ctx *c, uint32_t t) {
+    /* the candidates are in text order while resolving: binary search */
+    size_t lo = 0, hi = c->n_cands;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->cands[mid].te <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n_cands && c->cands[lo].ts <= t ? (int64_t)lo : -1;
 }
 
 static nt_err scan_and_resolve(tg_ctx *c) {

@@ -53,6 +53,9 @@ static inline bool tg__w(const tg_ctx *c, uint32_t t, uint32_t bit) {
 }
 /* Index of the candidate covering token t, or -1. Candidates need not be sorted. */
 int64_t tg__covering(const tg_ctx *c, uint32_t t);
+/* Candidate covering token t while the candidates are still in text order (before cov
+ * exists), or -1. */
+int64_t tg__covering_any(const tg_ctx *c, uint32_t t);
 /* Rebuilds cov from cands. */
 nt_err tg__reindex(tg_ctx *c);
 /* Removes candidate i (the last one moves into its place). */
