@@ -3,7 +3,7 @@
  * stable code, message, offset/line/column) and the dispatcher sends the one uniform
  * error body. POST /v1/tag checks, in order: Content-Type (before the body is read), body
  * size (http.c, while it streams), parse, shape, UTF-8, then runs the tagger. */
-#include "api.h"
+#include "api_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,24 +19,6 @@
 #include "tagger.h"
 #include "utf8.h"
 
-struct api {
-    const struct nt_config *cfg;
-    model *m;
-    char *openapi; /* contents of cfg->openapi_path, or NULL */
-    size_t openapi_len;
-    time_t started;
-    char build_date[32];
-};
-
-/* How a handler failed; rendered once by fail_reply(). */
-typedef struct api_fail {
-    int status;       /* 0 = from the nt_err table (http_status_for) */
-    char code[48];    /* "" = nt_errname(rc) */
-    char msg[256];    /* "" = nt_strerror(rc) */
-    long long offset; /* byte offset of bad input, or -1 */
-    int line, col;    /* position in a malformed JSON body, or 0 */
-} api_fail;
-
 typedef nt_err (*api_fn)(api *a, http_req *rq, api_fail *f);
 
 enum body_kind { BODY_PLAIN, BODY_JSON, BODY_HTML };
@@ -47,6 +29,7 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f);
 static nt_err h_health(api *a, http_req *rq, api_fail *f);
 static nt_err h_ready(api *a, http_req *rq, api_fail *f);
 static nt_err h_openapi(api *a, http_req *rq, api_fail *f);
+static nt_err h_metrics(api *a, http_req *rq, api_fail *f);
 
 static const struct route {
     const char *method; /* GET routes also answer HEAD */
@@ -56,6 +39,8 @@ static const struct route {
     bool shed;    /* answered 503 when too many requests are in flight */
 } routes[] = {
     {"POST", "/v1/tag", h_tag, check_tag, true},
+    {"POST", "/v1/tag/batch", api__batch, api__batch_check, true},
+    {"GET", "/metrics", h_metrics, NULL, false},
     {"GET", "/v1/info", h_info, NULL, false},
     {"GET", "/healthz", h_health, NULL, false},
     {"GET", "/readyz", h_ready, NULL, false},
@@ -71,7 +56,7 @@ static double now_ms(void) {
 
 /* ---- failures ------------------------------------------------------------------- */
 
-static void fail_init(api_fail *f) {
+void api__fail_init(api_fail *f) {
     memset(f, 0, sizeof(*f));
     f->offset = -1;
 }
@@ -105,6 +90,22 @@ static nt_err fail_diag(api_fail *f, nt_err rc, const jio_diag *d) {
         f->col = d->col;
     }
     return rc;
+}
+
+json_t *api__fail_json(nt_err rc, const api_fail *f, int *status) {
+    *status = f->status ? f->status : http_status_for(rc);
+    json_t *e = json_pack("{ss}", "code", f->code[0] ? f->code : nt_errname(rc));
+
+    if (e && json_object_set_new(e, "message",
+                                 json_string(f->msg[0] ? f->msg : nt_strerror(rc))) != 0)
+        json_object_set_new(e, "message", json_string("(not UTF-8)"));
+    if (e && f->offset >= 0)
+        json_object_set_new(e, "offset", json_integer(f->offset));
+    if (e && f->line > 0) {
+        json_object_set_new(e, "line", json_integer(f->line));
+        json_object_set_new(e, "column", json_integer(f->col));
+    }
+    return e;
 }
 
 static void fail_reply(http_req *rq, nt_err rc, const api_fail *f) {
@@ -225,7 +226,8 @@ static bool api_begin(void *ctx, http_req *rq) {
     api_fail f;
     nt_err rc = NT_OK;
 
-    fail_init(&f);
+    api__fail_init(&f);
+    metrics_in_flight(a->mx, +1); /* -1 in api_done */
     cors = add_cors(a, rq);
     r = find_route(path, method, &known);
     if (!r && !known) {
@@ -268,7 +270,7 @@ static void api_run(void *ctx, http_req *rq) {
     api_fail f;
     nt_err rc;
 
-    fail_init(&f);
+    api__fail_init(&f);
     r = find_route(http_req_path(rq), http_req_method(rq), &known);
     if (!r) /* cannot happen: api_begin only lets routed requests through */
         rc = fail(&f, NT_EINTERNAL, 500, NULL, "request lost its route");
@@ -405,13 +407,13 @@ static nt_err read_request(api *a, http_req *rq, json_t **root, jio_request *req
 }
 
 /* HTML → text with maps back into the source (meta->map/emap/source). */
-static nt_err extract_html(nt_str html, http_req *rq, nt_str *text, jio_meta *meta,
+static nt_err extract_html(nt_str html, arena *ar, nt_str *text, jio_meta *meta,
                            api_fail *f) {
     html_doc h;
     nt_err rc;
 
     memset(&h, 0, sizeof(h));
-    rc = html_extract(html.p, html.n, http_req_arena(rq), &h);
+    rc = html_extract(html.p, html.n, ar, &h);
     if (rc == NT_ELIMIT && html.n <= HTML_MAX_BYTES)
         return fail(f, rc, 413, "html_too_many_tags",
                     "the HTML document has more than %d tags", HTML_MAX_TAGS);
@@ -433,7 +435,7 @@ static nt_err extract_html(nt_str html, http_req *rq, nt_str *text, jio_meta *me
 
 /* Validate the input, extract HTML, run the tagger; *out gets the new response. Offsets
  * in the response point into what the client sent (the HTML source for HTML input). */
-static nt_err run_tag(api *a, const snap *s, const jio_request *req, http_req *rq,
+static nt_err run_tag(api *a, const snap *s, const jio_request *req, arena *ar,
                       json_t **out, api_fail *f) {
     nt_str in = req->has_html ? req->html : req->text, text = in;
     tg_result res;
@@ -451,9 +453,9 @@ static nt_err run_tag(api *a, const snap *s, const jio_request *req, http_req *r
     memset(&res, 0, sizeof(res));
     memset(&meta, 0, sizeof(meta));
     t0 = now_ms();
-    if (req->has_html && (rc = extract_html(in, rq, &text, &meta, f)) != NT_OK)
+    if (req->has_html && (rc = extract_html(in, ar, &text, &meta, f)) != NT_OK)
         return rc;
-    rc = tagger_run(s, text.p, text.n, &req->opts, http_req_arena(rq), &res);
+    rc = tagger_run(s, text.p, text.n, &req->opts, ar, &res);
     if (rc == NT_ELIMIT)
         return fail(f, rc, 413, "too_many_tokens", "the text has more than %zu tokens",
                     a->cfg->max_tokens);
@@ -464,6 +466,10 @@ static nt_err run_tag(api *a, const snap *s, const jio_request *req, http_req *r
     meta.id = req->id;
     meta.unit = req->unit;
     meta.took_ms = now_ms() - t0;
+    size_t mentions = 0;
+    for (size_t i = 0; i < res.n_ents; i++)
+        mentions += res.ents[i].n_mentions;
+    metrics_tagged(a->mx, in.n, res.n_ents, mentions, res.n_events);
     *out = jio_result(s, text, &res, &meta);
     if (!*out)
         return fail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
@@ -484,7 +490,7 @@ static nt_err h_tag(api *a, http_req *rq, api_fail *f) {
         rc = fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
         goto out;
     }
-    rc = run_tag(a, model_ref_snap(ref), &req, rq, &out, f);
+    rc = run_tag(a, model_ref_snap(ref), &req, http_req_arena(rq), &out, f);
     if (rc != NT_OK)
         goto out;
     rc = http_reply_json(rq, 200, out);
@@ -492,6 +498,29 @@ out:
     json_decref(out);
     json_decref(root);
     model_release(ref);
+    return rc;
+}
+
+nt_err api__tag_json(api *a, const snap *s, const char *body, size_t n, arena *ar,
+                     json_t **out, api_fail *f) {
+    json_t *root = NULL;
+    jio_request req;
+    jio_diag d;
+    nt_err rc;
+
+    *out = NULL;
+    memset(&d, 0, sizeof(d));
+    rc = jio_parse_request(body, n, &root, &req, &d); /* req borrows root */
+    if (rc != NT_OK) {
+        fail_diag(f, rc, &d);
+        goto out;
+    }
+    req.opts.max_tokens = a->cfg->max_tokens;
+    if (req.opts.published.n == 0)
+        req.opts.published = req.published;
+    rc = run_tag(a, s, &req, ar, out, f);
+out:
+    json_decref(root);
     return rc;
 }
 
@@ -587,6 +616,45 @@ static nt_err h_openapi(api *a, http_req *rq, api_fail *f) {
                              a->openapi_len);
 }
 
+static nt_err h_metrics(api *a, http_req *rq, api_fail *f) {
+    model_ref *ref = model_acquire(a->m);
+    metrics_gauges g = {.ready = ref != NULL, .max_in_flight = a->cfg->max_in_flight};
+    model_info mi;
+    char *buf = NULL;
+    size_t len = 0;
+    nt_err rc;
+
+    if (ref) {
+        g.dict_version = snap_version(model_ref_snap(ref));
+        g.dict_entities = snap_entity_count(model_ref_snap(ref));
+    }
+    model_release(ref);
+    model_get_info(a->m, &mi);
+    g.loads = mi.loads;
+    g.load_failures = mi.load_failures;
+    g.last_load_seconds = mi.last_load_ms / 1000.0;
+    g.last_load_at = mi.last_load_at;
+    rc = metrics_render(a->mx, &g, &buf, &len);
+    if (rc != NT_OK)
+        return fail(f, rc, 503, NULL, "out of memory while rendering the metrics");
+    return http_reply_owned(rq, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len);
+}
+
+/* Every request, once over: counted by route (the table's path, or "other") and status. */
+static void api_done(void *ctx, http_req *rq) {
+    api *a = ctx;
+    const struct route *r;
+    const char *code = http_req_error_code(rq);
+    bool known;
+
+    r = find_route(http_req_path(rq), http_req_method(rq), &known);
+    metrics_request(a->mx, r ? (size_t)(r - routes) : NT_ARRAY_LEN(routes),
+                    http_req_status(rq), http_req_elapsed_ms(rq));
+    if (code)
+        metrics_error(a->mx, code);
+    metrics_in_flight(a->mx, -1);
+}
+
 /* ---- lifecycle ------------------------------------------------------------------ */
 
 /* __DATE__ "Mmm dd yyyy" + __TIME__ → "yyyy-mm-ddThh:mm:ss". */
@@ -599,12 +667,20 @@ static void build_date(char *out, size_t len) {
 }
 
 nt_err api_new(const struct nt_config *c, model *m, api **out) {
+    const char *names[NT_ARRAY_LEN(routes)]; /* metrics labels: the table's paths */
     api *a = calloc(1, sizeof(*a));
     nt_err rc;
 
     *out = NULL;
     if (!a)
         return NT_ENOMEM;
+    for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++)
+        names[i] = routes[i].path;
+    rc = metrics_new(names, NT_ARRAY_LEN(routes), &a->mx);
+    if (rc != NT_OK) {
+        free(a);
+        return rc;
+    }
     a->cfg = c;
     a->m = m;
     a->started = time(NULL);
@@ -612,7 +688,7 @@ nt_err api_new(const struct nt_config *c, model *m, api **out) {
     if (c->openapi_path[0]) {
         rc = loader_read_file(c->openapi_path, &a->openapi, &a->openapi_len);
         if (rc == NT_ENOMEM) {
-            free(a);
+            api_free(a);
             return rc;
         }
         if (rc != NT_OK)
@@ -628,6 +704,7 @@ void api_free(api *a) {
     if (!a)
         return;
     free(a->openapi);
+    metrics_free(a->mx);
     free(a);
 }
 
@@ -635,4 +712,5 @@ void api_hooks(api *a, http_hooks *h) {
     h->ctx = a;
     h->begin = api_begin;
     h->run = api_run;
+    h->done = api_done;
 }

@@ -52,6 +52,10 @@ static const struct cfg_def cfg_defs[] = {
      "largest request body in bytes (suffixes k, M, G); 413 past it"},
     {"max-tokens", "NEWSTAG_MAX_TOKENS", CFG_SIZE, F(max_tokens), "1000000", 0,
      1000000000ULL, "most tokens tagged per request; 0 = no limit; 413 past it"},
+    {"max-batch-body", "NEWSTAG_MAX_BATCH_BODY", CFG_SIZE, F(max_batch_body), "16M", 1,
+     1 * GiB, "largest POST /v1/tag/batch body (each line also obeys --max-body)"},
+    {"max-batch-lines", "NEWSTAG_MAX_BATCH_LINES", CFG_UINT, F(max_batch_lines), "1000",
+     1, 1000000, "most lines in one POST /v1/tag/batch; 413 past it"},
     {"conn-timeout", "NEWSTAG_CONN_TIMEOUT", CFG_UINT, F(conn_timeout_s), "10", 1, 3600,
      "seconds before an idle or slow connection is closed"},
     {"conn-limit", "NEWSTAG_CONN_LIMIT", CFG_UINT, F(conn_limit), "256", 1, 65536,
@@ -305,10 +309,11 @@ void cfg_print_help(FILE *f, const char *prog) {
 void cfg_log(const struct nt_config *c) {
     log_msg(LOG_INFO, "config",
             "listen=%s port=%u threads=%u db=%s models=%s openapi=%s max_body=%zu "
-            "max_tokens=%zu conn_timeout_s=%u conn_limit=%u max_in_flight=%u "
-            "admin_token=%s cors_origins=%s",
+            "max_tokens=%zu max_batch_body=%zu max_batch_lines=%u conn_timeout_s=%u "
+            "conn_limit=%u max_in_flight=%u admin_token=%s cors_origins=%s",
             c->listen_addr, c->port, c->threads, c->db_path, c->models_dir,
             c->openapi_path[0] ? c->openapi_path : "-", c->max_body, c->max_tokens,
+            c->max_batch_body, c->max_batch_lines,
             c->conn_timeout_s, c->conn_limit, c->max_in_flight,
             c->admin_token[0] ? "set" : "unset",
             c->cors_origins[0] ? c->cors_origins : "-");

@@ -22,6 +22,8 @@ struct nt_config {
     char port_file[CFG_PATH_MAX];    /* write the bound port here once listening */
     size_t max_body;                 /* request body cap in bytes (413 past it) */
     size_t max_tokens;               /* tokens per request (413 past it); 0 = no cap */
+    size_t max_batch_body;           /* POST /v1/tag/batch body cap in bytes (413) */
+    unsigned max_batch_lines;        /* lines per batch (413 past it) */
     unsigned conn_timeout_s;         /* idle connection timeout */
     unsigned conn_limit;             /* concurrent connections */
     unsigned max_in_flight;          /* requests in progress before 503; 0 = threads*64 */

@@ -45,8 +45,10 @@ struct http_req {
     size_t body_len, body_cap;
     size_t discarded;         /* bytes thrown away after the cap was passed */
     bool too_large, body_oom; /* the body cap or the arena was exceeded */
-    bool replied, queue_failed;
+    bool replied, queue_failed, completed;
     int status;
+    size_t max_body;      /* this request's body cap */
+    const char *err_code; /* code of the error reply (arena), or NULL */
     double t0;
     size_t n_hdrs;
     struct {
@@ -90,6 +92,17 @@ nt_str http_req_body(const http_req *rq) {
 }
 arena *http_req_arena(http_req *rq) { return rq->a; }
 bool http_req_replied(const http_req *rq) { return rq->replied; }
+
+int http_req_status(const http_req *rq) { return rq->status; }
+const char *http_req_error_code(const http_req *rq) { return rq->err_code; }
+double http_req_elapsed_ms(const http_req *rq) { return now_ms() - rq->t0; }
+bool http_req_completed(const http_req *rq) { return rq->completed; }
+
+void http_req_set_body_limit(http_req *rq, size_t n) {
+    size_t most = rq->srv->arena_limit - rq->srv->max_body * 63;
+
+    rq->max_body = n < most ? n : most;
+}
 
 bool http_req_overloaded(const http_req *rq) {
     return atomic_load(&rq->srv->in_flight) > rq->srv->max_in_flight;
@@ -195,6 +208,64 @@ nt_err http_reply_empty(http_req *rq, int status) {
     return http_reply_static(rq, status, NULL, "", 0);
 }
 
+nt_err http_reply_owned(http_req *rq, int status, const char *ctype, char *data,
+                        size_t len) {
+    struct MHD_Response *resp;
+
+    if (rq->replied) {
+        free(data);
+        return NT_EINVAL;
+    }
+    resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    if (!resp)
+        free(data); /* on failure it is still ours */
+    return queue(rq, status, resp, ctype);
+}
+
+/* The MHD side of an http_stream: MHD's reader protocol (bytes, END_OF_STREAM,
+ * END_WITH_ERROR) and its free callback. */
+struct stream_box {
+    http_stream st;
+};
+
+static ssize_t on_stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    struct stream_box *b = cls;
+    long n;
+
+    (void)pos;
+    n = b->st.read(b->st.ctx, buf, max);
+    if (n > 0)
+        return (ssize_t)n;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void on_stream_free(void *cls) {
+    struct stream_box *b = cls;
+
+    if (b->st.free)
+        b->st.free(b->st.ctx);
+    free(b);
+}
+
+nt_err http_reply_stream(http_req *rq, int status, const char *ctype,
+                         const http_stream *st) {
+    struct stream_box *b = malloc(sizeof(*b));
+    struct MHD_Response *resp = NULL;
+
+    if (!b || rq->replied) {
+        if (st->free)
+            st->free(st->ctx);
+        free(b);
+        return b ? NT_EINVAL : NT_ENOMEM;
+    }
+    b->st = *st;
+    resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, on_stream_read,
+                                             b, on_stream_free);
+    if (!resp)
+        on_stream_free(b);
+    return queue(rq, status, resp, ctype);
+}
+
 static nt_err reply_oom(http_req *rq) {
     if (!has_header(rq, "Retry-After"))
         http_req_add_header(rq, "Retry-After", "1"); /* best effort */
@@ -246,6 +317,7 @@ nt_err http_reply_error(http_req *rq, int status, const char *code, const char *
     }
     if (status == 503 && !has_header(rq, "Retry-After"))
         http_req_add_header(rq, "Retry-After", "1");
+    rq->err_code = arena_strndup(rq->a, code, strlen(code)); /* NULL on OOM: fine */
     err = json_object();
     root = json_object();
     if (!err || !root || json_object_set_new(err, "code", json_string(code)) != 0 ||
@@ -277,9 +349,9 @@ static nt_err reply_too_large(http_req *rq) {
     char msg[120];
 
     snprintf(msg, sizeof(msg), "request body is larger than the limit of %zu bytes",
-             rq->srv->max_body);
+             rq->max_body);
     return http_reply_error(rq, 413, "body_too_large", msg,
-                            json_pack("{sI}", "limit", (json_int_t)rq->srv->max_body));
+                            json_pack("{sI}", "limit", (json_int_t)rq->max_body));
 }
 
 /* ---- the MHD callbacks ---------------------------------------------------------- */
@@ -300,6 +372,7 @@ static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char
     rq->a = a;
     rq->srv = s;
     rq->conn = conn;
+    rq->max_body = s->max_body;
     rq->t0 = now_ms();
     return rq;
 }
@@ -335,7 +408,7 @@ static enum MHD_Result on_first_call(http_server *s, struct MHD_Connection *conn
     if (rq->replied)
         return rq->queue_failed ? MHD_NO : MHD_YES;
     if (content_length(rq, &cl)) {
-        if (cl > s->max_body) { /* 413 before reading a byte of it */
+        if (cl > rq->max_body) { /* 413 before reading a byte of it */
             reply_too_large(rq);
             return rq->queue_failed ? MHD_NO : MHD_YES;
         }
@@ -351,7 +424,6 @@ static enum MHD_Result on_first_call(http_server *s, struct MHD_Connection *conn
 /* Appends a body chunk, or counts it as discarded once a limit was passed. Returns false
  * when the connection should be dropped. */
 static bool on_body_chunk(http_req *rq, const char *data, size_t n) {
-    http_server *s = rq->srv;
     size_t need, cap;
     char *p;
 
@@ -361,9 +433,9 @@ static bool on_body_chunk(http_req *rq, const char *data, size_t n) {
          * HTTP_DISCARD_MAX (or 4 x max_body) more so the client gets its 413 at the end
          * of the body, then drop a client that keeps sending. Nothing is stored. */
         rq->discarded += n;
-        return rq->discarded <= HTTP_DISCARD_MAX || rq->discarded / 4 <= s->max_body;
+        return rq->discarded <= HTTP_DISCARD_MAX || rq->discarded / 4 <= rq->max_body;
     }
-    if (n > s->max_body - rq->body_len) {
+    if (n > rq->max_body - rq->body_len) {
         rq->too_large = true;
         rq->discarded = n;
         return true;
@@ -373,8 +445,8 @@ static bool on_body_chunk(http_req *rq, const char *data, size_t n) {
         cap = rq->body_cap ? rq->body_cap : 4096;
         while (cap < need)
             cap *= 2;
-        if (cap > s->max_body + 1)
-            cap = s->max_body + 1;
+        if (cap > rq->max_body + 1)
+            cap = rq->max_body + 1;
         p = arena_realloc(rq->a, rq->body, rq->body_cap, cap);
         if (!p) {
             rq->body_oom = true;
@@ -429,6 +501,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     log_msg(LOG_DEBUG, "http", "%s %s status=%d body=%zu ms=%.3f end=%d", rq->method,
             rq->path, rq->status, rq->body_len, now_ms() - rq->t0, (int)toe);
+    rq->completed = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+    if (s->hooks.done)
+        s->hooks.done(s->hooks.ctx, rq);
     atomic_fetch_sub(&s->in_flight, 1);
     *con_cls = NULL;
     arena_free(rq->a); /* rq lives in its own arena */
@@ -488,7 +563,7 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
     s->hooks = *hooks;
     s->cfg = c;
     s->max_body = c->max_body;
-    s->arena_limit = c->max_body * 64;
+    s->arena_limit = c->max_body * 64 + c->max_batch_body;
     s->max_in_flight = c->max_in_flight;
     atomic_init(&s->in_flight, 0);
     errno = 0;

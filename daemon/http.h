@@ -25,6 +25,9 @@ typedef struct http_hooks {
     bool (*begin)(void *ctx, http_req *rq);
     /* Called with the complete body; must reply (a 500 is sent if it does not). */
     void (*run)(void *ctx, http_req *rq);
+    /* Called once when the request is over (response sent, or the connection gone),
+     * just before its memory is freed; may be NULL. For metrics and access logs. */
+    void (*done)(void *ctx, http_req *rq);
 } http_hooks;
 
 /* Starts listening on c->listen_addr:c->port with a pool of c->threads threads.
@@ -56,6 +59,19 @@ arena *http_req_arena(http_req *rq);
 bool http_req_overloaded(const http_req *rq);
 /* True once a reply has been queued for rq. */
 bool http_req_replied(const http_req *rq);
+/* Sets this request's body cap (default c->max_body; call from the begin hook). Bodies
+ * over it get 413 body_too_large while they stream in. The cap cannot exceed what the
+ * request arena holds (c->max_body * 64 + c->max_batch_body). */
+void http_req_set_body_limit(http_req *rq, size_t n);
+/* The status of the reply queued (0 = none: the client left or timed out first). */
+int http_req_status(const http_req *rq);
+/* The `code` of the error reply sent (http_reply_error), or NULL for none. */
+const char *http_req_error_code(const http_req *rq);
+/* Milliseconds since the request's headers arrived. */
+double http_req_elapsed_ms(const http_req *rq);
+/* True when the response was sent completely (false: client gone, timeout, shutdown).
+ * Meaningful in the done hook only. */
+bool http_req_completed(const http_req *rq);
 
 /* ---- replies: exactly one per request; a second one returns NT_EINVAL ---- */
 
@@ -78,6 +94,27 @@ nt_err http_reply_static(http_req *rq, int status, const char *ctype, const char
                          size_t len);
 /* Replies with no body (204, 304 …). */
 nt_err http_reply_empty(http_req *rq, int status);
+/* Replies `len` bytes of `data` as `ctype`; takes ownership of data (malloc'd; freed with
+ * free()), even on error. */
+nt_err http_reply_owned(http_req *rq, int status, const char *ctype, char *data,
+                        size_t len);
+
+/* A response body produced piece by piece while it is sent (chunked transfer encoding
+ * on HTTP/1.1): `read` is called on the MHD thread of the connection whenever the socket
+ * can take more. It writes 1..max bytes at buf and returns how many, returns 0 at the
+ * end of the body, or -1 to abort (the connection is closed). `free` (may be NULL) is
+ * called exactly once when the response is no longer needed, also when the client left
+ * early, and may run after the done hook: ctx must not point into the request. */
+typedef struct http_stream {
+    void *ctx;
+    long (*read)(void *ctx, char *buf, size_t max);
+    void (*free)(void *ctx);
+} http_stream;
+
+/* Replies `status` with a streamed body of type `ctype`. Takes ownership of st->ctx
+ * (st->free is called), even on error. NT_ENOMEM, NT_EINTERNAL. */
+nt_err http_reply_stream(http_req *rq, int status, const char *ctype,
+                         const http_stream *st);
 
 /* The HTTP status for e (the table above). */
 int http_status_for(nt_err e);
