@@ -200,6 +200,9 @@ static nt_err place_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, floa
             return NT_OK; /* crosses the span: keep the dictionary's reading */
         const snap_entity *e = m->ent >= 0 ? snap_entity_at(c->s, (uint32_t)m->ent) : NULL;
         bool replaceable = m->weak || m->ent < 0 ||
+                           /* one word of a longer name: "Lerner" (WordNet) in "Peter Lerner" */
+                           (e && m->te - m->ts == 1 && te - ts > 1 && type == NT_TYPE_PERSON &&
+                            (e->type == NT_TYPE_PERSON || (e->flags & SNAP_LOWPRIO))) ||
                            (e && (e->type == NT_TYPE_LOC || e->type == NT_TYPE_MISC) &&
                             !(e->flags & SNAP_PLACE_COUNTRY) &&
                             (type == NT_TYPE_PERSON || type == NT_TYPE_WEAPON)) ||
@@ -349,6 +352,8 @@ static nt_err rule_capseq(tg_ctx *c) {
                            (c->doc.toks[s - 1].flags & TOK_SENT_START));
         (void)first;
         if (sent_start && tg__w(c, s, SNAP_W_COMMON) && !tg__w(c, s, SNAP_W_FIRST))
+            s++;
+        while (s < e && tg__w(c, s, SNAP_W_TITLE)) /* "Lieutenant Colonel Peter Lerner" */
             s++;
         size_t words = 0, common = 0;
         for (uint32_t t = s; t < e; t++) {
