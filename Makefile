@@ -94,7 +94,13 @@ run: db
 
 gazetteers:
 	python3 tools/gen/gen_geonames.py
-	python3 tools/gen/gen_iso.py
+	python3 tools/gen/gen_countries.py
+	python3 tools/gen/gen_subdivisions.py
+	python3 tools/gen/gen_norp.py
+	python3 tools/gen/gen_wordnet.py
+	python3 tools/gen/gen_words.py
+	python3 tools/gen/gen_first_names.py
+	python3 tools/gen/check_tsv.py gazetteers/*.tsv
 
 # ---- tests ---------------------------------------------------------------------------
 # make test: unit, golden, fuzz-corpus replay and integration tests, all under
