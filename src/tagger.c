@@ -337,6 +337,24 @@ static bool place_context(const tg_ctx *c, const tg_cand *m) {
     return false;
 }
 
+/* A word before a weapon name that makes a common word ("Reapers") a weapon: a number or
+ * number word, or an organisation, nationality or country mention ending right there. */
+static bool weapon_cue(const tg_ctx *c, uint32_t t) {
+    static const char *const nums[] = {"two", "three", "four", "five", "six", "eight", "ten",
+                                       "twelve", "several", "dozens", "two-dozen"};
+    const tok_doc *d = &c->doc;
+    if (d->toks[t].flags & TOK_NUM)
+        return true;
+    for (size_t i = 0; i < NT_ARRAY_LEN(nums); i++)
+        if (nt_str_eq_c(tok_fold(d, t), nums[i]))
+            return true;
+    int64_t k = tg__covering_any(c, t);
+    if (k < 0 || c->cands[k].te != t + 1 || c->cands[k].ent < 0)
+        return false;
+    const snap_entity *e = snap_entity_at(c->s, (uint32_t)c->cands[k].ent);
+    return e->type == NT_TYPE_ORG || e->type == NT_TYPE_NORP || (e->flags & SNAP_PLACE_COUNTRY);
+}
+
 /* Decides whether a resolved match is kept. Weak (common-word) aliases need the same
  * entity named strongly elsewhere, or a capital that is not explained by the position
  * (sentence start, headline); small places need their country in the article or a
@@ -358,6 +376,8 @@ static bool supported(const tg_ctx *c, const tg_cand *m) {
             return false;
         if (e->type == NT_TYPE_LOC)
             return after_place_prep(c, m->ts) || (e->country[0] && ctx_has_country(c, e->country));
+        if (e->type == NT_TYPE_WEAPON && m->ts > 0 && weapon_cue(c, m->ts - 1))
+            return true; /* "four Reapers", "RAF Tornadoes", "British Typhoons" */
         return m->ts > 0 && nt_str_eq_c(tok_fold(d, m->ts - 1), "the");
     }
     bool one = m->te - m->ts == 1;
