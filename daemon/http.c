@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,7 +26,15 @@
 #define HTTP_DISCARD_MAX (16u << 20) /* body bytes read and dropped after a 413 */
 #define HTTP_CONN_MEMORY (64 * 1024) /* per connection: request line + headers + I/O */
 #define JSON_CTYPE       "application/json; charset=utf-8"
+#define HTTP_MIN_RATE    1024 /* bytes/s a body must average once conn_timeout has passed */
 
+/* One open connection, for the slow-client deadline (MHD's own timeout is idle time
+ * only, so a client sending a byte a second would hold a connection for ever). */
+struct conn_slot {
+    struct conn_slot *prev, *next;
+    MHD_socket fd;
+    atomic_llong deadline_ms; /* headers must be complete by then; 0 = none */
+};
 struct http_server {
     struct MHD_Daemon *d;
     http_hooks hooks;
@@ -34,6 +43,14 @@ struct http_server {
     unsigned max_in_flight;
     atomic_uint in_flight; /* requests between first callback and completion */
     uint16_t port;
+    unsigned timeout_ms;   /* c->conn_timeout_s */
+    /* the reaper: shuts down connections past their header deadline */
+    pthread_mutex_t lk;    /* guards conns; held while a socket is shut down */
+    struct conn_slot *conns;
+    pthread_t reaper;
+    bool reaper_started;
+    atomic_bool stopping;
+    atomic_bool draining;  /* SIGTERM: replies say Connection: close */
 };
 
 struct http_req {
@@ -178,6 +195,12 @@ static nt_err queue(http_req *rq, int status, struct MHD_Response *resp,
             rc = NT_ENOMEM;
             goto out;
         }
+    /* Draining: finish this reply, then close, so keep-alive clients move elsewhere. */
+    if (atomic_load(&rq->srv->draining) &&
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") != MHD_YES) {
+        rc = NT_ENOMEM;
+        goto out;
+    }
     if (MHD_queue_response(rq->conn, (unsigned)status, resp) != MHD_YES)
         rc = NT_EINTERNAL;
 out:
@@ -354,6 +377,83 @@ static nt_err reply_too_large(http_req *rq) {
                             json_pack("{sI}", "limit", (json_int_t)rq->max_body));
 }
 
+/* ---- slow clients ------------------------------------------------------------- */
+
+static struct conn_slot *conn_slot_of(struct MHD_Connection *conn) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
+/* The next request's headers must be in within timeout_ms (0 = no deadline). */
+static void conn_deadline(http_server *s, struct MHD_Connection *conn, bool on) {
+    struct conn_slot *c = conn_slot_of(conn);
+
+    if (c)
+        atomic_store(&c->deadline_ms, on ? (long long)(now_ms() + s->timeout_ms) : 0);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+    http_server *s = cls;
+    struct conn_slot *c = *socket_context;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        c = calloc(1, sizeof(*c));
+        if (!c || !ci) { /* untracked: only MHD's idle timeout applies to it */
+            free(c);
+            return;
+        }
+        c->fd = ci->connect_fd;
+        atomic_init(&c->deadline_ms, (long long)(now_ms() + s->timeout_ms));
+        pthread_mutex_lock(&s->lk);
+        c->next = s->conns;
+        if (s->conns)
+            s->conns->prev = c;
+        s->conns = c;
+        pthread_mutex_unlock(&s->lk);
+        *socket_context = c;
+    } else if (c) { /* MHD_CONNECTION_NOTIFY_CLOSED: before MHD closes the socket */
+        pthread_mutex_lock(&s->lk);
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            s->conns = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        pthread_mutex_unlock(&s->lk);
+        free(c);
+        *socket_context = NULL;
+    }
+}
+
+/* Every 100 ms, shuts down (not closes: the socket stays MHD's) each connection whose
+ * request headers are overdue; MHD then sees the end of the stream and closes it. */
+static void *reaper_main(void *arg) {
+    http_server *s = arg;
+    struct timespec tick = {0, 100 * 1000 * 1000};
+
+    while (!atomic_load(&s->stopping)) {
+        long long now = (long long)now_ms();
+        nanosleep(&tick, NULL);
+        pthread_mutex_lock(&s->lk);
+        for (struct conn_slot *c = s->conns; c; c = c->next) {
+            long long d = atomic_load(&c->deadline_ms);
+            if (d && now > d) {
+                log_msg(LOG_DEBUG, "http", "closing a connection whose request took over "
+                        "%u ms to arrive", s->timeout_ms);
+                shutdown(c->fd, SHUT_RDWR);
+                atomic_store(&c->deadline_ms, 0);
+            }
+        }
+        pthread_mutex_unlock(&s->lk);
+    }
+    return NULL;
+}
+
 /* ---- the MHD callbacks ---------------------------------------------------------- */
 
 static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char *url,
@@ -396,6 +496,7 @@ static enum MHD_Result on_first_call(http_server *s, struct MHD_Connection *conn
     http_req *rq;
     bool want_body;
 
+    conn_deadline(s, conn, false); /* the headers are in */
     rq = req_new(s, conn, url, method);
     if (!rq)
         return MHD_NO; /* out of memory: drop the connection */
@@ -427,6 +528,14 @@ static bool on_body_chunk(http_req *rq, const char *data, size_t n) {
     size_t need, cap;
     char *p;
 
+    double ms = now_ms() - rq->t0;
+
+    if (ms > rq->srv->timeout_ms &&
+        (double)(rq->body_len + rq->discarded) * 1000.0 / ms < HTTP_MIN_RATE) {
+        log_msg(LOG_DEBUG, "http", "dropping %s %s: body slower than %d bytes/s",
+                rq->method, rq->path, HTTP_MIN_RATE);
+        return false; /* a trickling body (slowloris): drop the connection */
+    }
     if (rq->replied || rq->too_large || rq->body_oom) {
         /* Chunked bodies have no length up front, and MHD 0.9.75 refuses to queue a
          * reply mid-upload (MHD_queue_response returns MHD_NO): read and drop up to
@@ -496,7 +605,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     http_server *s = cls;
     http_req *rq = *con_cls;
 
-    (void)conn;
     if (!rq)
         return;
     log_msg(LOG_DEBUG, "http", "%s %s status=%d body=%zu ms=%.3f end=%d", rq->method,
@@ -505,6 +613,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (s->hooks.done)
         s->hooks.done(s->hooks.ctx, rq);
     atomic_fetch_sub(&s->in_flight, 1);
+    conn_deadline(s, conn, true); /* keep-alive: the next request has the same time */
     *con_cls = NULL;
     arena_free(rq->a); /* rq lives in its own arena */
 }
@@ -565,7 +674,11 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
     s->max_body = c->max_body;
     s->arena_limit = c->max_body * 64 + c->max_batch_body;
     s->max_in_flight = c->max_in_flight;
+    s->timeout_ms = c->conn_timeout_s * 1000;
     atomic_init(&s->in_flight, 0);
+    atomic_init(&s->stopping, false);
+    atomic_init(&s->draining, false);
+    pthread_mutex_init(&s->lk, NULL);
     errno = 0;
     s->d = MHD_start_daemon(
         flags, (uint16_t)c->port, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
@@ -574,6 +687,7 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
         (unsigned int)c->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)c->conn_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", c->listen_addr, c->port,
@@ -583,10 +697,18 @@ nt_err http_start(const struct nt_config *c, const http_hooks *hooks, http_serve
     }
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : (uint16_t)c->port;
+    if (pthread_create(&s->reaper, NULL, reaper_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the slow-client reaper thread");
+        MHD_stop_daemon(s->d);
+        goto out;
+    }
+    s->reaper_started = true;
     *out = s;
     s = NULL;
     rc = NT_OK;
 out:
+    if (s)
+        pthread_mutex_destroy(&s->lk);
     free(s);
     return rc;
 }
@@ -600,6 +722,7 @@ void http_stop(http_server *s, unsigned drain_ms) {
 
     if (!s)
         return;
+    atomic_store(&s->draining, true);
     lfd = MHD_quiesce_daemon(s->d); /* no new connections from here on */
     while (atomic_load(&s->in_flight) > 0 && waited < drain_ms) {
         nanosleep(&tick, NULL);
@@ -608,8 +731,12 @@ void http_stop(http_server *s, unsigned drain_ms) {
     if (atomic_load(&s->in_flight) > 0)
         log_msg(LOG_WARN, "http", "closing with %u requests still in flight",
                 atomic_load(&s->in_flight));
+    atomic_store(&s->stopping, true);
+    if (s->reaper_started)
+        pthread_join(s->reaper, NULL);
     MHD_stop_daemon(s->d);
     if (lfd != MHD_INVALID_SOCKET) /* close only after MHD_stop_daemon (MHD docs) */
         close(lfd);
+    pthread_mutex_destroy(&s->lk);
     free(s);
 }

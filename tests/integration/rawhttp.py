@@ -4,8 +4,20 @@
   rawhttp.py huge-length PORT        announce a 1 TB body, send 10 bytes: expect a 413 at once
   rawhttp.py slow-headers PORT SECS  send half a request line, then wait: expect the server
                                      to close the connection within SECS seconds
+  rawhttp.py slowloris PORT SECS     trickle the request headers a byte every 0.3 s: expect
+                                     the server to close within SECS + 1.5 s (deadline, not
+                                     idle time)
+  rawhttp.py slow-body PORT SECS     complete headers, then trickle the body a byte every
+                                     0.3 s: expect the server to close within SECS + 1.5 s
+  rawhttp.py conn-cap PORT N         (daemon with --conn-limit N) hold N connections open
+                                     with half a request each: connection N+1 gets no reply
+                                     while they are open, and its reply once they close
   rawhttp.py drain PORT PID          start a POST, SIGTERM the daemon halfway through the
                                      body, finish the body: expect a 200 (drained, not cut)
+  rawhttp.py drain-load PORT PID N   N clients each POST a 3 KB article in a loop; SIGTERM
+                                     the daemon mid-load: every request that was accepted
+                                     gets a complete 200 (none is cut), later ones are
+                                     refused at connect
   rawhttp.py overload PORT           (daemon with --max-in-flight 1) hold one POST half sent:
                                      a second POST gets 503 overloaded + Retry-After, /healthz
                                      still 200, and the first POST completes with 200
@@ -79,6 +91,112 @@ def slow_headers(port, secs):
     return ok
 
 
+def trickle(port, secs, head, body):
+    """Sends head at once, then body a byte every 0.3 s until the server closes."""
+    s = connect(port, timeout=float(secs) + 10)
+    s.sendall(head)
+    t0 = time.time()
+    closed, sent = False, 0
+    while time.time() - t0 < float(secs) + 8:
+        try:
+            s.sendall(body[sent:sent + 1] or b"x")
+            sent += 1
+            s.settimeout(0.3)
+            if s.recv(4096) == b"":
+                closed = True
+                break
+        except socket.timeout:
+            continue
+        except OSError:
+            closed = True
+            break
+    dt = time.time() - t0
+    print(f"closed={closed} after={dt:.2f}s sent={sent}")
+    return closed and dt <= float(secs) + 1.5
+
+
+def slowloris(port, secs):
+    head = b"POST /v1/tag HTTP/1.1\r\n"
+    return trickle(port, secs, head, b"X-Slow: " + b"a" * 4000)
+
+
+def slow_body(port, secs):
+    head = (b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 4000\r\n\r\n")
+    return trickle(port, secs, head, b"a" * 4000)
+
+
+def drain_load(port, pid, n):
+    """n threads POST an article in a loop on keep-alive connections; SIGTERM after 1 s.
+    Every response that starts must be a complete 200; a refused connection is fine."""
+    import threading
+    body = ("The Royal Air Force struck Homs in Syria, the Ministry of Defence said. " * 40).encode()
+    req = (b"POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+           b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    stats = {"ok": 0, "bad": 0, "refused": 0}
+    lock = threading.Lock()
+    stop = time.time() + 2.5
+
+    def worker():
+        s = None
+        while time.time() < stop:
+            try:
+                if s is None:
+                    s = connect(port, timeout=10)
+                s.sendall(req)
+                resp = read_response(s)
+            except OSError:
+                with lock:
+                    stats["refused"] += 1
+                s = None
+                time.sleep(0.05)
+                continue
+            if not resp:  # closed between requests (keep-alive ended): not a cut reply
+                s = None
+                with lock:
+                    stats["refused"] += 1
+                continue
+            good = status_of(resp) == 200 and resp.rstrip().endswith(b"}")
+            with lock:
+                stats["ok" if good else "bad"] += 1
+            if not good:
+                print("bad reply:", resp[:120])
+    ts = [threading.Thread(target=worker) for _ in range(int(n))]
+    for t in ts:
+        t.start()
+    time.sleep(1.0)
+    os.kill(int(pid), signal.SIGTERM)
+    for t in ts:
+        t.join()
+    print(f"ok={stats['ok']} bad={stats['bad']} refused_or_closed={stats['refused']}")
+    return stats["bad"] == 0 and stats["ok"] > 0
+
+
+def conn_cap(port, n):
+    """N connections fill the cap; connection N+1 waits in the listen backlog unserved
+    (MHD stops accepting at the cap) until they close, then it is answered."""
+    held = []
+    for _ in range(int(n)):
+        c = connect(port)
+        c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # half a request
+        held.append(c)
+    time.sleep(0.3)
+    extra = connect(port, timeout=1)
+    extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    try:
+        early = extra.recv(4096)
+    except socket.timeout:
+        early = b""
+    for c in held:
+        c.close()
+    extra.settimeout(5)
+    t0 = time.time()
+    late = read_response(extra)
+    dt = time.time() - t0
+    print(f"while_full={early[:20]!r} after_close={status_of(late)} in {dt:.2f}s")
+    return early == b"" and status_of(late) == 200 and dt < 3
+
+
 def drain(port, pid):
     body = ("The Royal Air Force struck Homs. " * 100).encode()
     s = connect(port)
@@ -129,6 +247,14 @@ def main(argv):
         return overload(argv[2])
     if cmd == "drain":
         return drain(argv[2], argv[3])
+    if cmd == "conn-cap":
+        return conn_cap(argv[2], argv[3])
+    if cmd == "drain-load":
+        return drain_load(argv[2], argv[3], argv[4])
+    if cmd == "slowloris":
+        return slowloris(argv[2], argv[3])
+    if cmd == "slow-body":
+        return slow_body(argv[2], argv[3])
     print("unknown command", cmd)
     return False
 

@@ -5,6 +5,9 @@
 # `PASS name` / `FAIL name (details)` per case and `integration: N passed, N failed`;
 # exits 1 if any failed. Needs bash, curl and python3 (stdlib) only. Daemons are always
 # killed on exit (trap). After every case the daemon must still answer /healthz.
+# VALGRIND=1 runs every daemon under `valgrind --leak-check=full --error-exitcode=1`
+# (use a build without SAN=1): a leak or memory error makes its exit status non-zero, so
+# the sigterm_exit_* cases fail and the report is printed; time bounds are stretched.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +21,14 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/newstag-it.XXXXXX")
 PASSED=0
 FAILED=0
 PIDS=()
+VALGRIND=${VALGRIND:-0}
+TSCALE=1 # time bounds are multiplied by this
+WRAP=()
+if [ "$VALGRIND" = 1 ]; then
+    TSCALE=20
+    WRAP=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=30)
+fi
 
 cleanup() {
     local p
@@ -35,11 +46,11 @@ fail() { FAILED=$((FAILED + 1)); echo "FAIL $1 ($2)"; }
 start() {
     local name=$1 i port="" pid
     shift
-    "$DAEMON" --listen 127.0.0.1 --port 0 --port-file "$TMP/$name.port" \
+    "${WRAP[@]}" "$DAEMON" --listen 127.0.0.1 --port 0 --port-file "$TMP/$name.port" \
         --models "$ROOT/models" "$@" 2>"$TMP/$name.log" &
     pid=$!
     PIDS+=("$pid")
-    for i in $(seq 1 200); do
+    for i in $(seq 1 $((200 * TSCALE))); do
         [ -s "$TMP/$name.port" ] && port=$(cat "$TMP/$name.port") && break
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
@@ -62,7 +73,7 @@ start() {
 req() {
     local out=$1
     shift
-    curl -sS --max-time 20 -o "$TMP/$out" -D "$TMP/$out.h" -w '%{http_code}' "$@" 2>"$TMP/$out.err"
+    curl -sS --max-time $((20 * TSCALE)) -o "$TMP/$out" -D "$TMP/$out.h" -w '%{http_code}' "$@" 2>"$TMP/$out.err"
 }
 
 # jcheck FILE EXPR : python3 evaluates EXPR with d = the JSON in FILE (plus s = the raw
@@ -91,7 +102,7 @@ EOF
 
 # alive PORT : /healthz answers 200
 alive() {
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$1/healthz")" = 200 ]
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time $((5 * TSCALE)) "http://127.0.0.1:$1/healthz")" = 200 ]
 }
 
 # expect NAME STATUS GOT OUT [EXPR] : the status matches, the body is JSON with the
@@ -278,8 +289,32 @@ expect content_type_case 200 "$st" o 'd["entities"][0]["id"] == "loc/homs"'
 
 python3 -c 'print("{\"text\": " + "[" * 100000 + "]" * 100000 + "}")' >"$TMP/deep.json"
 st=$(req o $JSN --data-binary @"$TMP/deep.json" "$U/v1/tag")
-case $st in 400 | 422) expect deeply_nested_json "$st" "$st" o 'd["error"]["code"]' ;;
-*) fail deeply_nested_json "status $st" ;; esac
+expect deeply_nested_json 400 "$st" o 'd["error"]["code"] == "invalid_json" and "depth" in d["error"]["message"] and d["error"]["line"] == 1'
+
+python3 -c 'print("{\"text\": \"Homs\", \"options\": " + "{\"a\": " * 5000 + "1" + "}" * 5000 + "}")' >"$TMP/deep2.json"
+st=$(req o $JSN --data-binary @"$TMP/deep2.json" "$U/v1/tag")
+expect deeply_nested_json_objects 400 "$st" o 'd["error"]["code"] == "invalid_json"'
+
+# JSON "\u0000" (jansson refuses it without JSON_ALLOW_NUL): a clear 400.
+printf '{"text": "Homs\\u0000Syria \\u0000 RAF"}' >"$TMP/nul.json"
+st=$(req o $JSN --data-binary @"$TMP/nul.json" "$U/v1/tag")
+expect nul_escape_json 400 "$st" o 'd["error"]["code"] == "invalid_json" and "u0000" in d["error"]["message"] and d["error"]["column"] == 37'
+
+# HTML drops NUL characters in text (WHATWG "in body"); offsets still slice the source.
+printf '<p>Homs \0Syria</p>\0' >"$TMP/nul.html"
+st=$(req o -H 'Content-Type: text/html' --data-binary @"$TMP/nul.html" "$U/v1/tag?offsets=byte")
+expect nul_bytes_html 200 "$st" o '{e["id"] for e in d["entities"]} == {"loc/homs", "loc/syria"} and all(m["text"] == open("'"$TMP/nul.html"'", "rb").read()[m["start"]:m["end"]].decode() for e in d["entities"] for m in e["mentions"])'
+
+# More than HTML_MAX_TAGS (100,000) tags: refused before parsing (the parser allocates
+# ~500 bytes a tag outside the request arena), quickly.
+python3 -c 'import sys; sys.stdout.write("<p>" * 100001)' >"$TMP/tags.html"
+t0=$(date +%s%N)
+st=$(req o -H 'Content-Type: text/html' --data-binary @"$TMP/tags.html" "$U/v1/tag")
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $ms -lt $((2000 * TSCALE)) ] && expect html_too_many_tags 413 "$st" o 'd["error"]["code"] == "html_too_many_tags" and "100000" in d["error"]["message"]' || fail html_too_many_tags "took ${ms} ms"
+python3 -c 'import sys; sys.stdout.write("<p>Homs</p>" * 20000)' >"$TMP/tags2.html"
+st=$(req o -H 'Content-Type: text/html' --data-binary @"$TMP/tags2.html" "$U/v1/tag")
+expect html_many_tags_ok 200 "$st" o 'len([m for e in d["entities"] for m in e["mentions"]]) == 20000'
 
 st=$(req o "$U/v1/nothing-here")
 expect not_found 404 "$st" o 'd["error"]["code"] == "not_found"'
@@ -310,19 +345,13 @@ python3 -c 'import sys; sys.stdout.write("Syria" + "x" * 1000000)' >"$TMP/word.t
 t0=$(date +%s%N)
 st=$(req o $TXT --data-binary @"$TMP/word.txt" "$U/v1/tag")
 ms=$((($(date +%s%N) - t0) / 1000000))
-case $st in
-200 | 413 | 422) [ $ms -lt 5000 ] && expect one_mb_word "$st" "$st" o 'True' || fail one_mb_word "took ${ms} ms" ;;
-*) fail one_mb_word "status $st" ;;
-esac
+[ $ms -lt $((5000 * TSCALE)) ] && expect one_mb_word 200 "$st" o 'd["entities"] == [] and d["sentences"] == [{"start": 0, "end": 1000005}]' || fail one_mb_word "took ${ms} ms"
 
 python3 -c 'import sys; sys.stdout.write("a\n" * 100000)' >"$TMP/lines.txt"
 t0=$(date +%s%N)
 st=$(req o $TXT --data-binary @"$TMP/lines.txt" "$U/v1/tag")
 ms=$((($(date +%s%N) - t0) / 1000000))
-case $st in
-200 | 413 | 422) [ $ms -lt 5000 ] && expect hundred_k_lines "$st" "$st" o 'True' || fail hundred_k_lines "took ${ms} ms" ;;
-*) fail hundred_k_lines "status $st" ;;
-esac
+[ $ms -lt $((5000 * TSCALE)) ] && expect hundred_k_lines 200 "$st" o 'd["entities"] == [] and len(d["sentences"]) >= 1' || fail hundred_k_lines "took ${ms} ms"
 
 python3 -c 'import sys; sys.stdout.write("Homs, Syria. " * 80000)' >"$TMP/big.txt"
 st=$(req o $TXT --data-binary @"$TMP/big.txt" "$U/v1/tag")
@@ -337,6 +366,37 @@ done
 for pid in "${CURLS[@]}"; do wait "$pid"; done # not a bare `wait`: the daemons are children too
 n200=$(cat "$TMP"/par.* | grep -c '^200$')
 if [ "$n200" = 50 ] && alive "$P"; then pass concurrent_50; else fail concurrent_50 "$n200 of 50 answered 200"; fi
+
+# ---- POST /v1/tag/batch ----------------------------------------------------------
+NDJ='-H Content-Type:application/x-ndjson'
+printf '%s\n' '{"id": "b1", "text": "Homs, Syria."}' '' '{"text": 1}' 'not json' \
+    '{"id": "b5", "html": "<p>The <b>RAF</b> in Homs</p>"}' '{"text": "ab\udcffcd"}' \
+    '{"id": "b7", "text": "Homs", "options": {"colour": "red"}}' >"$TMP/batch.ndjson"
+printf '{"id": "b8", "text": "Zürich and Aleppo", "options": {"offsets": "utf16"}}\r\n{"id": "b9", "text": "RAF"}' >>"$TMP/batch.ndjson"
+st=$(req o $NDJ --data-binary @"$TMP/batch.ndjson" "$U/v1/tag/batch")
+if [ "$st" = 200 ] && grep -qi '^content-type: application/x-ndjson' "$TMP/o.h" &&
+    why=$(python3 "$HERE/check_batch.py" "$TMP/o"); then
+    pass batch_lines_in_order
+else
+    fail batch_lines_in_order "status $st: ${why:-} $(head -c 300 "$TMP/o")"
+fi
+
+python3 -c 'import json; print("\n".join(json.dumps({"id": str(i), "text": "Homs %d" % i}) for i in range(500)))' >"$TMP/batch500.ndjson"
+st=$(req o $NDJ --data-binary @"$TMP/batch500.ndjson" "$U/v1/tag/batch")
+if [ "$st" = 200 ] && python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(not (len(d) == 500 and [x["id"] for x in d] == [str(i) for i in range(500)] and all(x["entities"][0]["id"] == "loc/homs" for x in d)))' "$TMP/o"; then
+    pass batch_500_streamed
+else
+    fail batch_500_streamed "status $st: $(head -c 200 "$TMP/o")"
+fi
+
+st=$(req o -X POST $NDJ "$U/v1/tag/batch")
+[ "$st" = 200 ] && [ ! -s "$TMP/o" ] && pass batch_empty || fail batch_empty "status $st: $(head -c 200 "$TMP/o")"
+
+st=$(req o $JSN --data-binary '{"text": "Homs"}' "$U/v1/tag/batch")
+expect batch_wrong_media_type 415 "$st" o 'd["error"]["code"] == "unsupported_media_type"'
+
+st=$(req o "$U/v1/tag/batch")
+expect batch_get_405 405 "$st" o 'd["error"]["code"] == "method_not_allowed"'
 
 # ---- reload on SIGHUP ------------------------------------------------------------
 printf 'id\ttype\tsubtype\tname\taliases\tattributes\nloc/aleppo\tLOC\tcity\tAleppo\tHalab\tcountry=SY;population=2098000\n' >"$TMP/extra.tsv"
@@ -358,10 +418,37 @@ else
     fail sighup_reload "second import failed: $(cat "$TMP/import2.log")"
 fi
 
+# ---- GET /metrics (after the reload: two loads) --------------------------------------
+st=$(req o "$U/metrics")
+if [ "$st" = 200 ] && grep -qi '^content-type: text/plain; version=0.0.4' "$TMP/o.h" &&
+    why=$(python3 "$HERE/check_metrics.py" "$TMP/o"); then
+    pass metrics
+else
+    fail metrics "status $st: ${why:-}"
+fi
+st=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -I "$U/metrics")
+[ "$st" = 200 ] && pass head_metrics || fail head_metrics "status $st"
+
+# ---- CORS (main: one origin) -------------------------------------------------------
+st=$(req o -H 'Origin: https://cms.example' $TXT --data-binary 'Homs' "$U/v1/tag")
+grep -qi '^access-control-allow-origin: https://cms.example' "$TMP/o.h" && grep -qi '^vary: origin' "$TMP/o.h" &&
+    [ "$st" = 200 ] && pass cors_allowed_origin || fail cors_allowed_origin "status $st: $(tr '\r\n' '  ' <"$TMP/o.h")"
+printf 'ab\xffcd' >"$TMP/bad.txt"
+st=$(req o -H 'Origin: https://cms.example' $TXT --data-binary @"$TMP/bad.txt" "$U/v1/tag")
+grep -qi '^access-control-allow-origin: https://cms.example' "$TMP/o.h" && [ "$st" = 400 ] &&
+    pass cors_on_errors || fail cors_on_errors "status $st: $(tr '\r\n' '  ' <"$TMP/o.h")"
+st=$(curl -sS --max-time 10 -o /dev/null -D "$TMP/opt.h" -w '%{http_code}' -X OPTIONS -H 'Origin: https://evil.example' -H 'Access-Control-Request-Method: POST' "$U/v1/tag")
+[ "$st" = 204 ] && ! grep -qi '^access-control-allow' "$TMP/opt.h" && pass cors_preflight_other_origin ||
+    fail cors_preflight_other_origin "status $st: $(tr '\r\n' '  ' <"$TMP/opt.h")"
+st=$(curl -sS --max-time 10 -o /dev/null -D "$TMP/opt.h" -w '%{http_code}' -X OPTIONS -H 'Origin: https://cms.example' -H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: content-type' "$U/v1/tag/batch")
+[ "$st" = 204 ] && grep -qi '^access-control-allow-methods:.*POST' "$TMP/opt.h" && grep -qi '^access-control-allow-headers:.*content-type' "$TMP/opt.h" && grep -qi '^access-control-max-age' "$TMP/opt.h" &&
+    pass cors_preflight_batch || fail cors_preflight_batch "status $st: $(tr '\r\n' '  ' <"$TMP/opt.h")"
+
 # ---- a daemon with small limits --------------------------------------------------
 cp -r "$ROOT/models" "$TMP/models"
 if start small --db "$TMP/db" --models "$TMP/models" --max-body 4096 --max-tokens 1000 \
-    --conn-timeout 2 --max-in-flight 1; then
+    --conn-timeout 2 --max-in-flight 1 --max-batch-lines 3 --max-batch-body 8192 \
+    --cors-origins 'https://a.example, https://b.example'; then
     P=$PORT_small
     S="http://127.0.0.1:$P"
     head -c 5000 /dev/zero | tr '\0' a >"$TMP/5k.txt"
@@ -418,8 +505,76 @@ if start small --db "$TMP/db" --models "$TMP/models" --max-body 4096 --max-token
     else
         fail slow_client_timeout "$why"
     fi
+    # Slowloris: bytes keep coming (so the idle timeout never fires), but the headers
+    # must be complete within --conn-timeout and a body must average 1 KiB/s after it.
+    if why=$($RAW slowloris "$P" 2); then
+        alive "$P" && pass slowloris_headers || fail slowloris_headers "not alive after"
+    else
+        fail slowloris_headers "$why"
+    fi
+    if why=$($RAW slow-body "$P" 2); then
+        alive "$P" && pass slowloris_body || fail slowloris_body "not alive after"
+    else
+        fail slowloris_body "$why"
+    fi
+
+    # batch limits: 3 lines, 8 KiB body, each line under --max-body (4 KiB)
+    printf '{"text": "Homs"}\n{"text": "Syria"}\n{"text": "RAF"}\n{"text": "Aleppo"}\n' >"$TMP/b4.ndjson"
+    st=$(req o $NDJ --data-binary @"$TMP/b4.ndjson" "$S/v1/tag/batch")
+    expect batch_too_many_lines 413 "$st" o 'd["error"]["code"] == "too_many_lines" and "3" in d["error"]["message"]'
+    python3 -c 'import json; print(json.dumps({"text": "a" * 9000}))' >"$TMP/b9k.ndjson"
+    st=$(req o $NDJ --data-binary @"$TMP/b9k.ndjson" "$S/v1/tag/batch")
+    expect batch_body_too_large 413 "$st" o 'd["error"]["code"] == "body_too_large" and d["error"]["limit"] == 8192'
+    python3 -c 'import json; print(json.dumps({"text": "Homs"})); print(json.dumps({"text": "a" * 5000})); print(json.dumps({"text": "Syria"}))' >"$TMP/b5k.ndjson"
+    st=$(req o $NDJ --data-binary @"$TMP/b5k.ndjson" "$S/v1/tag/batch")
+    if [ "$st" = 200 ] && python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(not (len(d) == 3 and d[0]["entities"][0]["id"] == "loc/homs" and d[1]["status"] == 413 and d[1]["error"]["code"] == "line_too_large" and d[2]["entities"][0]["id"] == "loc/syria"))' "$TMP/o"; then
+        pass batch_line_too_large
+    else
+        fail batch_line_too_large "status $st: $(head -c 300 "$TMP/o")"
+    fi
+    st=$(req o $TXT --data-binary @"$TMP/5k.txt" "$S/v1/tag")
+    expect body_cap_still_per_route 413 "$st" o 'd["error"]["limit"] == 4096'
+
+    # CORS with a list of origins
+    st=$(req o -H 'Origin: https://b.example' $TXT --data-binary 'Homs' "$S/v1/tag")
+    grep -qi '^access-control-allow-origin: https://b.example' "$TMP/o.h" && [ "$st" = 200 ] &&
+        pass cors_origin_list || fail cors_origin_list "status $st: $(tr '\r\n' '  ' <"$TMP/o.h")"
+    st=$(req o -H 'Origin: https://c.example' $TXT --data-binary 'Homs' "$S/v1/tag")
+    ! grep -qi '^access-control-allow-origin' "$TMP/o.h" && [ "$st" = 200 ] &&
+        pass cors_origin_not_listed || fail cors_origin_not_listed "status $st"
 else
     fail small_limits_daemon "did not start"
+fi
+
+# ---- connection cap -----------------------------------------------------------------
+# --conn-limit 4: four idle connections fill it; a fifth waits in the listen backlog
+# unserved, and is answered once they go; then the daemon tags. Also CORS "*".
+if start cap --db "$TMP/db" --conn-limit 4 --cors-origins '*'; then
+    P=$PORT_cap
+    if why=$($RAW conn-cap "$P" 4); then
+        st=$(req o -H 'Origin: https://any.example' $TXT --data-binary "$SENT" "http://127.0.0.1:$P/v1/tag")
+        expect connection_cap 200 "$st" o '"loc/homs" in {e["id"] for e in d["entities"]}'
+        grep -qi '^access-control-allow-origin: \*' "$TMP/o.h" && pass cors_wildcard || fail cors_wildcard "$(tr '\r\n' '  ' <"$TMP/o.h")"
+    else
+        fail connection_cap "$why"
+    fi
+    # Graceful SIGTERM under load: 8 clients tag in a loop; SIGTERM mid-load; every
+    # request the daemon accepted gets its complete 200, and it exits 0.
+    if why=$($RAW drain-load "$P" "$PID_cap" 8); then
+        for i in $(seq 1 $((100 * TSCALE))); do kill -0 "$PID_cap" 2>/dev/null || break; sleep 0.05; done
+        if kill -0 "$PID_cap" 2>/dev/null; then
+            fail sigterm_under_load "still running after SIGTERM ($why)"
+        else
+            wait "$PID_cap"
+            rc=$?
+            [ $rc = 0 ] && pass sigterm_under_load || fail sigterm_under_load "exit $rc ($why): $(grep -v '^{' "$TMP/cap.log" | tail -20)"
+        fi
+    else
+        fail sigterm_under_load "$why"
+    fi
+    PID_cap=
+else
+    fail connection_cap "did not start"
 fi
 
 # ---- pathological HTML: bounded time ---------------------------------------------
