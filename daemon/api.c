@@ -45,6 +45,12 @@ static const struct route {
     {"GET", "/healthz", h_health, NULL, false},
     {"GET", "/readyz", h_ready, NULL, false},
     {"GET", "/openapi.yaml", h_openapi, NULL, false},
+    /* the dictionary (api_entities.c); a path ending in "/" "*" is a prefix: the id */
+    {"GET", "/v1/entities", api__ent_search, NULL, false},
+    {"POST", "/v1/entities", api__ent_bulk, api__ent_check_bulk, false},
+    {"GET", "/v1/entities/*", api__ent_get, NULL, false},
+    {"PUT", "/v1/entities/*", api__ent_put, api__ent_check_put, false},
+    {"DELETE", "/v1/entities/*", api__ent_delete, api__ent_check_delete, false},
 };
 
 static double now_ms(void) {
@@ -137,12 +143,22 @@ static bool method_matches(const struct route *r, const char *method) {
            (strcmp(r->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
 }
 
+/* True if `path` is the route's path, or for a route path ending in '/' '*', starts with
+ * what comes before the '*' and has at least one byte more. */
+static bool path_matches(const char *route, const char *path) {
+    size_t n = strlen(route);
+
+    if (n >= 2 && route[n - 1] == '*' && route[n - 2] == '/')
+        return strncmp(route, path, n - 1) == 0 && path[n - 1] != '\0';
+    return strcmp(route, path) == 0;
+}
+
 /* The route for (path, method), or NULL; *path_known tells 404 from 405. */
 static const struct route *find_route(const char *path, const char *method,
                                       bool *path_known) {
     *path_known = false;
     for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++) {
-        if (strcmp(routes[i].path, path) != 0)
+        if (!path_matches(routes[i].path, path))
             continue;
         *path_known = true;
         if (method_matches(&routes[i], method))
@@ -157,7 +173,7 @@ static void allow_list(const char *path, char *buf, size_t len) {
 
     buf[0] = '\0';
     for (size_t i = 0; i < NT_ARRAY_LEN(routes); i++)
-        if (strcmp(routes[i].path, path) == 0)
+        if (path_matches(routes[i].path, path))
             n += (size_t)snprintf(buf + n, len - n, "%s%s", routes[i].method,
                                   strcmp(routes[i].method, "GET") == 0 ? ", HEAD, "
                                                                        : ", ");
@@ -572,16 +588,33 @@ static json_t *dictionary_json(const snap *s, const model_info *mi) {
                      mi->dict_open);
 }
 
-static json_t *reloads_json(const model_info *mi) {
+static json_t *reloads_json(const model_info *mi, bool token_set) {
     char at[32] = "";
     struct tm tm;
 
     if (mi->last_load_at && gmtime_r(&mi->last_load_at, &tm))
         strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_pack("{sI sI sf ss? ss? sb}", "loads", (json_int_t)mi->loads, "failures",
-                     (json_int_t)mi->load_failures, "last_ms", mi->last_load_ms,
-                     "last_at", at[0] ? at : NULL, "last_error",
-                     mi->last_error[0] ? mi->last_error : NULL, "running", mi->reloading);
+    json_t *r = json_pack("{sI sI sf ss? ss? sb}", "loads", (json_int_t)mi->loads,
+                          "failures", (json_int_t)mi->load_failures, "last_ms",
+                          mi->last_load_ms, "last_at", at[0] ? at : NULL, "last_error",
+                          mi->last_error[0] ? mi->last_error : NULL, "running",
+                          mi->reloading);
+
+    at[0] = '\0';
+    if (mi->last_write_at && gmtime_r(&mi->last_write_at, &tm))
+        strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (r) /* live edits (model_write): overlays published over the last full build */
+        json_object_set_new(
+            r, "writes",
+            json_pack("{sb sI sI ss? sI sI sf sI sI}", "enabled",
+                      mi->writable && token_set, "committed", (json_int_t)mi->writes,
+                      "failed", (json_int_t)mi->write_failures, "last_at",
+                      at[0] ? at : NULL, "overlays", (json_int_t)mi->overlays,
+                      "overlay_failures", (json_int_t)mi->overlay_failures,
+                      "last_overlay_ms", mi->last_overlay_ms, "pending_edits",
+                      (json_int_t)mi->pending_edits, "base_version",
+                      (json_int_t)mi->base_version));
+    return r;
 }
 
 static nt_err h_info(api *a, http_req *rq, api_fail *f) {
@@ -598,7 +631,8 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f) {
         rq, 200,
         json_pack("{ss ss s{ss ss} so so s{sI sI} s{sI sI sI sI sI}}", "name", "newstag",
                   "version", NT_VERSION, "build", "date", a->build_date, "compiler",
-                  __VERSION__, "dictionary", dj, "reloads", reloads_json(&mi), "server",
+                  __VERSION__, "dictionary", dj, "reloads",
+                  reloads_json(&mi, c->admin_token[0] != '\0'), "server",
                   "threads", (json_int_t)c->threads, "uptime_s",
                   (json_int_t)(time(NULL) - a->started), "limits", "max_body",
                   (json_int_t)c->max_body, "max_tokens", (json_int_t)c->max_tokens,

@@ -1,6 +1,7 @@
 /* api_int.h - what the files of the api module share (api.c: routing, /v1/tag and the
- * GET routes; api_batch.c: POST /v1/tag/batch): the api object, the failure record a
- * handler fills, and the one-document tagging core. Not for use outside daemon/api*.c. */
+ * GET routes; api_batch.c: POST /v1/tag/batch; api_entities.c: /v1/entities): the api
+ * object, the failure record a handler fills, and the one-document tagging core. Not
+ * for use outside daemon/api*.c. */
 #ifndef NT_DAEMON_API_INT_H
 #define NT_DAEMON_API_INT_H
 
@@ -44,5 +45,15 @@ nt_err api__tag_json(api *a, const snap *s, const char *body, size_t n, arena *a
 /* POST /v1/tag/batch (api_batch.c): the header check and the handler. */
 nt_err api__batch_check(api *a, http_req *rq, api_fail *f);
 nt_err api__batch(api *a, http_req *rq, api_fail *f);
+
+/* /v1/entities (api_entities.c): header checks (auth, media type) and handlers. */
+nt_err api__ent_check_put(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_check_delete(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_check_bulk(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_get(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_search(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_put(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_delete(api *a, http_req *rq, api_fail *f);
+nt_err api__ent_bulk(api *a, http_req *rq, api_fail *f);
 
 #endif

@@ -137,6 +137,13 @@ int main(int argc, char **argv) {
         goto out;
     }
     log_msg(LOG_INFO, "main", "ready");
+    /* After dictionary writes (served at once as overlays), fold them into a full
+     * snapshot once writes pause for a second, at most 10 s after the first one. */
+    rc = model_start_rebuilder(m, 1000, 10000);
+    if (rc != NT_OK) {
+        fprintf(stderr, "newstagd: cannot start the rebuild thread: %s\n", nt_strerror(rc));
+        goto out;
+    }
     serve(&sigs, m);
     status = 0;
 out:
