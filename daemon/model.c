@@ -722,6 +722,8 @@ nt_err model_write(model *m, model_edit *edits, size_t n, uint64_t *version, cha
         (rc = probe_edits(m->d, edits, n)) != NT_OK ||
         (rc = dict_write_begin(m->d, &t)) != NT_OK)
         goto out;
+    log_msg(LOG_INFO, "model", "write started version=%llu edits=%zu",
+            (unsigned long long)before, n);
     for (size_t i = 0; i < n && rc == NT_OK; i++) {
         model_edit *e = &edits[i];
 
