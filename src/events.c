@@ -25,13 +25,16 @@ typedef struct ev_doc {
     arena *a;
     uint32_t *wid;     /* per token: rules word id or RULES_NONE */
     int32_t *ms, *me;  /* per token: mention starting / ending (last token) here, or -1 */
-    uint8_t *inside;   /* per token: 1 if inside an entity mention (never a trigger) */
+    uint8_t *inside;   /* per token: EV_IN_MENT | EV_IN_DATE (never a trigger) */
     ev_ment *ments;
     int32_t *ds, *de;  /* per token: date starting / ending here, or -1 */
     ev_date *dates;
     size_t n_dates;
     int64_t sf, sl;    /* the current sentence's tokens [sf, sl) */
+    int64_t tts, tte;  /* the trigger being built: tokens [tts, tte) */
 } ev_doc;
+
+enum { EV_IN_MENT = 1, EV_IN_DATE = 2 };
 
 typedef struct ev_cap {
     uint8_t role;
@@ -69,12 +72,22 @@ static bool ends_with(nt_str w, const char *suf) {
  * verb-like form (-ed, -ing) ends the phrase ("the coalition had", "civilians killed"). */
 static bool content(const ev_doc *D, int64_t t, bool inner) {
     if (!is_wordtok(D, t) || in_cls(D, t, RULES_C_STOP) || in_cls(D, t, RULES_C_DET) ||
-        in_cls(D, t, RULES_C_PRON) || (D->d->toks[t].flags & TOK_CLITIC))
+        in_cls(D, t, RULES_C_PRON) || in_cls(D, t, RULES_C_VERB) ||
+        (D->d->toks[t].flags & TOK_CLITIC) || (D->inside[t] & EV_IN_DATE) ||
+        (t >= D->tts && t < D->tte))
         return false;
     nt_str w = tok_fold(D->d, (size_t)t);
     if (inner && (ends_with(w, "ed") || ends_with(w, "ing")) && !(D->d->toks[t].flags & TOK_CAP))
         return false;
     return true;
+}
+
+/* A lone lowercase word that reads as a verb form or an adverb ("getting", "believed",
+ * "reportedly"): no noun phrase on its own. */
+static bool verbish(const ev_doc *D, int64_t t) {
+    nt_str w = tok_fold(D->d, (size_t)t);
+    return !(D->d->toks[t].flags & TOK_CAP) &&
+           (ends_with(w, "ed") || ends_with(w, "ing") || ends_with(w, "ly"));
 }
 
 static bool det_like(const ev_doc *D, int64_t t) {
@@ -128,7 +141,7 @@ static bool np_fwd(const ev_doc *D, int64_t pos, ev_cap *c) {
     int64_t e = run_fwd(D, t, &nc);
     if (!nc && k && content(D, t, false))
         e = t + 1, nc = 1;
-    if (!nc)
+    if (!nc || (!k && e == t + 1 && D->ms[t] < 0 && verbish(D, t)))
         return false;
     if (e + 1 < D->sl && nt_str_eq_c(tok_fold(D->d, (size_t)e), "of")) {
         int64_t t2 = e + 1;
@@ -164,12 +177,25 @@ static int64_t run_back(const ev_doc *D, int64_t t, int *nc) {
 
 static bool np_back(const ev_doc *D, int64_t pos, ev_cap *c) {
     int nc, k = 0;
+    if (in_cls(D, pos, RULES_C_REL)) {
+        /* "a serviceman who was killed": the antecedent, over one comma */
+        int64_t q = pos - 1;
+        if (q > D->sf && (D->d->toks[q].flags & TOK_PUNCT) &&
+            nt_str_eq_c(tok_text(D->d, (size_t)q), ","))
+            q--;
+        if (q >= D->sf && !in_cls(D, q, RULES_C_REL) && !in_cls(D, q, RULES_C_PRON) &&
+            np_back(D, q, c))
+            return true;
+    }
     if (in_cls(D, pos, RULES_C_PRON)) {
         c->ts = (uint32_t)pos, c->te = (uint32_t)pos + 1;
         return true;
     }
     int64_t t = run_back(D, pos, &nc);
     if (!nc)
+        return false;
+    if (t == pos - 1 && D->me[pos] < 0 && verbish(D, pos) &&
+        !(t >= D->sf && det_like(D, t)))
         return false;
     if (t - 1 >= D->sf && nt_str_eq_c(tok_fold(D->d, (size_t)t), "of")) {
         int nc2;
@@ -201,6 +227,16 @@ static bool ent_fits(const ev_doc *D, const rules_stype *st, int32_t m) {
     return !st->sub_len || nt_str_eq(e->subtype, rules__str(D->r, st->sub_off, st->sub_len));
 }
 
+/* "Afghan soldier", "IS militants": a mention followed by a lowercase noun modifies it. */
+static bool premodifier(const ev_doc *D, int32_t m) {
+    int64_t t = D->ments[m].te;
+    nt_type ty = D->out->ents[D->ments[m].ent].type;
+    if (ty == NT_TYPE_LOC || ty == NT_TYPE_FAC || t >= D->sl || (t >= D->tts && t < D->tte) || D->ms[t] >= 0 ||
+        (D->d->toks[t].flags & TOK_CAP))
+        return false;
+    return content(D, t, true) && !verbish(D, t);
+}
+
 static bool match_stype(const ev_doc *D, const rules_stype *st, int64_t pos, int dir, ev_cap *c) {
     int32_t m;
     c->ent = -1;
@@ -208,7 +244,7 @@ static bool match_stype(const ev_doc *D, const rules_stype *st, int64_t pos, int
     switch (st->kind) {
         case RULES_S_ENT:
             m = dir > 0 ? D->ms[pos] : D->me[pos];
-            if (m < 0 || !ent_fits(D, st, m))
+            if (m < 0 || !ent_fits(D, st, m) || premodifier(D, m))
                 return false;
             c->ts = D->ments[m].ts, c->te = D->ments[m].te, c->ent = m;
             return true;
@@ -245,18 +281,29 @@ static bool match_stype(const ev_doc *D, const rules_stype *st, int64_t pos, int
 static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int dir, int64_t *np,
                        ev_caps *caps) {
     const rules_set *r = D->r;
-    uint32_t w = D->wid[pos];
+    uint32_t w = (D->inside[pos] & EV_IN_MENT) ? RULES_NONE : D->wid[pos];
     bool ok = false;
     ev_cap c = {0};
     switch (e->kind) {
+        case RULES_E_END: {
+            /* the sentence ends here, or only closing punctuation and quotes remain */
+            int64_t q = pos;
+            while (q < D->sl && (D->d->toks[q].flags & (TOK_PUNCT | TOK_QUOTE)) &&
+                   !nt_str_eq_c(tok_text(D->d, (size_t)q), ","))
+                q++;
+            if (q < D->sl)
+                return false;
+            *np = D->sl;
+            return true;
+        }
         case RULES_E_WORD:
             ok = w == e->word;
             break;
         case RULES_E_CLASS:
-            ok = (classes_of(D, pos) & e->classes) != 0;
+            ok = w != RULES_NONE && (D->r->words[w].classes & e->classes) != 0;
             break;
         case RULES_E_ALT:
-            ok = (classes_of(D, pos) & e->classes) != 0;
+            ok = w != RULES_NONE && (D->r->words[w].classes & e->classes) != 0;
             for (uint32_t k = 0; !ok && w != RULES_NONE && k < e->n; k++)
                 ok = r->alts[e->off + k] == w;
             break;
@@ -274,6 +321,10 @@ static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int di
         default:
             return false;
     }
+    if (e->negated) { /* a check on the next token; consumes nothing */
+        *np = pos;
+        return !ok;
+    }
     if (ok)
         *np = pos + dir;
     return ok;
@@ -285,8 +336,11 @@ static bool match_segment(const ev_doc *D, const rules_elem *el, uint32_t n, int
     for (; k < j; k++) {
         const rules_elem *e = dir > 0 ? &el[k] : &el[n - 1 - k];
         int64_t np;
-        if (pos >= D->sf && pos < D->sl && match_elem(D, e, pos, dir, &np, caps))
+        if (pos >= D->sf && (pos < D->sl || e->kind == RULES_E_END) &&
+            match_elem(D, e, pos, dir, &np, caps))
             pos = np;
+        else if (e->negated && (pos < D->sf || pos >= D->sl))
+            continue; /* nothing there: not the word */
         else if (!e->optional)
             return false;
     }
@@ -429,11 +483,17 @@ static bool build_event(const ev_doc *D, uint32_t evi, uint32_t ts, uint32_t te,
         const rules_pattern *pt = &r->pats[re->pat_off + p];
         if (pt->kind != RULES_P_PATTERN || !match_pattern(D, pt, ts, te, &caps))
             continue;
-        for (int k = 0; k < caps.n; k++)
-            if (!have[caps.c[k].role]) {
-                have[caps.c[k].role] = true;
-                got[caps.c[k].role] = caps.c[k];
+        for (int k = 0; k < caps.n; k++) {
+            const ev_cap *c = &caps.c[k];
+            bool clash = have[c->role];
+            /* one stretch of text plays one role: the first pattern's */
+            for (int q = 1; q < RULES_ROLE_COUNT && !clash; q++)
+                clash = have[q] && c->ts < got[q].te && got[q].ts < c->te;
+            if (!clash) {
+                have[c->role] = true;
+                got[c->role] = *c;
             }
+        }
     }
     size_t na = 0;
     for (int k = 1; k < RULES_ROLE_COUNT; k++) {
@@ -472,7 +532,7 @@ static bool build_event(const ev_doc *D, uint32_t evi, uint32_t ts, uint32_t te,
 
 /* The longest trigger phrase starting at t (file order breaks ties) that yields an
  * event; *te gets its end. */
-static bool event_at(const ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
+static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
     const rules_set *r = D->r;
     uint32_t w = D->wid[t];
     if (w == RULES_NONE || !r->words[w].trig_n || D->inside[t])
@@ -488,10 +548,13 @@ static bool event_at(const ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
             bool ok = true;
             for (uint32_t q = 1; q < len && ok; q++)
                 ok = D->wid[t + q] == tr->words[q];
+            D->tts = t, D->tte = t + len;
             if (ok && build_event(D, tr->event, t, t + len, ev)) {
                 *te = t + len;
+                D->tts = D->tte = -1;
                 return true;
             }
+            D->tts = D->tte = -1;
         }
     }
     return false;
@@ -529,7 +592,8 @@ static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_resul
             D->ments[nm] = (ev_ment){(int32_t)i, m->tok_start, m->tok_end};
             D->ms[m->tok_start] = (int32_t)nm;
             D->me[m->tok_end - 1] = (int32_t)nm;
-            memset(D->inside + m->tok_start, 1, m->tok_end - m->tok_start);
+            for (uint32_t q = m->tok_start; q < m->tok_end; q++)
+                D->inside[q] |= EV_IN_MENT;
             nm++;
         }
     for (size_t s = 0; s < d->n_sents; s++) {
@@ -541,7 +605,8 @@ static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_resul
             D->ds[D->dates[i].ts] = (int32_t)i;
             D->de[D->dates[i].te - 1] = (int32_t)i;
             /* "March" the month is no protest march */
-            memset(D->inside + D->dates[i].ts, 1, D->dates[i].te - D->dates[i].ts);
+            for (uint32_t q = D->dates[i].ts; q < D->dates[i].te; q++)
+                D->inside[q] |= EV_IN_DATE;
         }
         D->n_dates += k;
     }
@@ -551,7 +616,7 @@ static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_resul
 nt_err events_run(tg_ctx *c, const tagger_opts *o, tg_result *out) {
     const rules_set *r = snap_rules(c->s);
     const tok_doc *d = &c->doc;
-    ev_doc D = {.r = r, .d = d, .out = out, .a = c->a};
+    ev_doc D = {.r = r, .d = d, .out = out, .a = c->a, .tts = -1, .tte = -1};
     size_t cap = 0;
     nt_err rc;
     out->events = NULL;

@@ -16,7 +16,9 @@
  *                                                "call_on": a phrase, '_' = one space  *)
  *   pattern   = ( "pattern" | "require" | "unless" ) elem { elem } ;
  *   modality  = "modality" MODALITY "window" "=" INT ":" word { word } ;
- *   elem      = atom [ "?" ] | gap | "TRIGGER" | "^" ;
+ *   elem      = atom [ "?" ] | "!" atom | gap | "TRIGGER" | "^" | "$" ;
+ *                                           (* "!": the next token is not it, zero-width;
+ *                                              "$": the sentence end, after TRIGGER *)
  *   atom      = word | "@" NAME | "(" alt { "|" alt } ")" | slot ;
  *   alt       = word | "@" NAME ;
  *   slot      = "[" [ ROLE ":" ] stype { "|" stype } "]" ;
@@ -38,10 +40,13 @@
  * pattern starting with "^" matches from the sentence start instead). A gap "..N" lets
  * the next element start up to N tokens further (nearest first, never backtracking, never
  * across the sentence end or a token of class GAPSTOP), so a pattern costs O(length × N)
- * per trigger and a sentence O(tokens). "?" makes an element optional. A slot matches an
+ * per trigger and a sentence O(tokens). "?" makes an element optional; "!x" checks that the
+ * next token is not x without consuming it; "$" matches the end of the sentence. A slot matches an
  * entity mention of a listed type, a noun phrase (NP, built with the classes DET, STOP
  * and PRON), a time expression (DATE), the rest of the sentence (REST) or a token of a
- * class; a named slot fills that argument role of the event if it is still empty. The
+ * class; a named slot fills that argument role of the event if it is still empty and its
+ * words play no other role yet. Classes VERB (ends noun phrases) and REL (an NP slot on a
+ * relative pronoun takes its antecedent) are read by name, like DET, STOP and PRON. The
  * patterns of an event run in file order. Modality cues of a kind, within `window`
  * tokens before a trigger in its clause (no BARRIER-class token between), set the
  * event's modality; the nearest cue wins. Classes DIRECTION and UNIT, when defined, let

@@ -14,7 +14,7 @@ const char *const rules__mod_names[RULES_MOD_COUNT] = {"asserted", "alleged", "d
                                                        "negated", "hypothetical"};
 
 static const char *const special_classes[RULES_C_COUNT] = {
-    "DET", "STOP", "PRON", "GAPSTOP", "BARRIER", "DIRECTION", "UNIT"};
+    "DET", "STOP", "PRON", "GAPSTOP", "BARRIER", "DIRECTION", "UNIT", "REL", "VERB"};
 
 nt_err rules__grow(void **p, uint32_t *cap, uint32_t n, size_t size) {
     if (n < *cap)

@@ -37,6 +37,7 @@ enum rules_ek {
     RULES_E_GAP,     /* up to .n tokens */
     RULES_E_TRIGGER,
     RULES_E_START,   /* sentence start */
+    RULES_E_END,     /* sentence end ("$"; closing punctuation and quotes may follow) */
 };
 
 enum rules_sk {
@@ -57,6 +58,7 @@ typedef struct rules_stype {
 typedef struct rules_elem {
     uint8_t kind;      /* enum rules_ek */
     uint8_t optional;
+    uint8_t negated;   /* "!atom": the next token is not this; consumes nothing */
     uint8_t role;      /* enum rules_role (slots) */
     uint8_t n;         /* gap width, number of stypes or alts */
     uint32_t word;     /* RULES_E_WORD */
@@ -99,7 +101,7 @@ typedef struct rules_word {
 /* Classes that the runner looks up by name (-1 when a file does not define them). */
 enum rules_wk {
     RULES_C_DET, RULES_C_STOP, RULES_C_PRON, RULES_C_GAPSTOP, RULES_C_BARRIER,
-    RULES_C_DIRECTION, RULES_C_UNIT, RULES_C_COUNT
+    RULES_C_DIRECTION, RULES_C_UNIT, RULES_C_REL, RULES_C_VERB, RULES_C_COUNT
 };
 
 struct rules_set {

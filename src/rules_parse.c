@@ -50,7 +50,7 @@ static nt_err perr(ps *p, int col, const char *fmt, const char *arg) {
 
 static bool is_punct(char c) {
     return c == '[' || c == ']' || c == '(' || c == ')' || c == '|' || c == ':' || c == '=' ||
-           c == '^' || c == '?' || c == '@';
+           c == '^' || c == '?' || c == '@' || c == '$' || c == '!';
 }
 
 /* Splits one line into tokens. */
@@ -454,22 +454,27 @@ static nt_err st_modality(ps *p) {
 }
 
 /* Defined in rules_pattern.c-free form below: the element parser. */
-static nt_err parse_elem(ps *p, rules_elem *e, int *is_trig, int *is_start);
+static nt_err parse_elem(ps *p, rules_elem *e, int *is_trig, int *is_start, int *is_end);
 
 static nt_err st_pattern(ps *p, uint8_t kind) {
     rules_set *s = p->s;
     rules_elem el[RULES_MAX_ELEMS];
     int n = 0, trig = -1, col0 = peek(p)->col;
     nt_err rc;
-    bool anchored = false;
+    bool anchored = false, ended = false;
     if (p->b->cur_event == RULES_NONE)
         return perr(p, col0, "pattern outside an event%s", NULL);
     while (peek(p)->kind != TK_END) {
-        int it = 0, is = 0, col = peek(p)->col;
+        int it = 0, is = 0, ie = 0, col = peek(p)->col;
         if (n == RULES_MAX_ELEMS)
             return perr(p, col, "a pattern has at most %s elements", "32");
-        if ((rc = parse_elem(p, &el[n], &it, &is)) != NT_OK)
+        if (ended)
+            return perr(p, col, "'$' must come last%s", NULL);
+        if ((rc = parse_elem(p, &el[n], &it, &is, &ie)) != NT_OK)
             return rc;
+        if (ie && trig < 0 && !it)
+            return perr(p, col, "'$' must follow TRIGGER%s", NULL);
+        ended = ie != 0;
         if (it) {
             if (trig >= 0)
                 return perr(p, col, "TRIGGER appears twice%s", NULL);
@@ -625,7 +630,7 @@ static nt_err parse_alts(ps *p, rules_elem *e) {
     }
 }
 
-static nt_err parse_elem(ps *p, rules_elem *e, int *is_trig, int *is_start) {
+static nt_err parse_elem(ps *p, rules_elem *e, int *is_trig, int *is_start, int *is_end) {
     nt_err rc;
     tk *t = next(p);
     memset(e, 0, sizeof(*e));
@@ -645,6 +650,20 @@ static nt_err parse_elem(ps *p, rules_elem *e, int *is_trig, int *is_start) {
         e->kind = RULES_E_START;
         *is_start = 1;
         return NT_OK;
+    }
+    if (is_pc(t, '$')) {
+        e->kind = RULES_E_END;
+        *is_end = 1;
+        return is_pc(peek(p), '?') ? perr(p, peek(p)->col, "'$' cannot be optional%s", NULL)
+                                   : NT_OK;
+    }
+    if (is_pc(t, '!')) {
+        int col = t->col;
+        t = next(p);
+        if (!(is_pc(t, '(') || is_pc(t, '@') || t->kind == TK_WORD || t->kind == TK_QWORD) ||
+            (t->kind == TK_WORD && eq(t->s, "TRIGGER")))
+            return perr(p, col, "'!' takes a word, (alternatives) or @CLASS%s", NULL);
+        e->negated = 1;
     }
     if (is_pc(t, '[')) {
         rc = parse_slot(p, e);
@@ -670,6 +689,8 @@ static nt_err parse_elem(ps *p, rules_elem *e, int *is_trig, int *is_start) {
     if (rc != NT_OK)
         return rc;
     if (is_pc(peek(p), '?')) {
+        if (e->negated)
+            return perr(p, peek(p)->col, "a '!' element cannot be optional%s", NULL);
         next(p);
         e->optional = 1;
     }

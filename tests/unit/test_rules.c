@@ -42,7 +42,11 @@ static int t_parse_errors(void) {
         expect_error("modality negated window=30: not\n", 1, 25, "window") ||
         expect_error("class X = \"unterminated\n", 1, 11, "unterminated") ||
         expect_error("event x cameo=19\nevent x cameo=20\n", 2, 7, "twice") ||
-        expect_error("event x cameo=19\n  pattern TRIGGER TRIGGER\n", 2, 19, "twice"))
+        expect_error("event x cameo=19\n  pattern TRIGGER TRIGGER\n", 2, 19, "twice") ||
+        expect_error("event x cameo=19\n  pattern $ TRIGGER\n", 2, 11, "follow TRIGGER") ||
+        expect_error("event x cameo=19\n  pattern TRIGGER $ x\n", 2, 21, "come last") ||
+        expect_error("event x cameo=19\n  pattern ![actor: NP] TRIGGER\n", 2, 11, "'!' takes") ||
+        expect_error("event x cameo=19\n  pattern TRIGGER !x?\n", 2, 21, "optional"))
         return 1;
     return 0;
 }
@@ -129,6 +133,62 @@ static int t_events(void) {
     return 0;
 }
 
+/* The syntax of news: a relative pronoun stands for its antecedent, "$" ends the sentence,
+ * "!" checks the next token without taking it, one stretch of text plays one role, a modal
+ * before the trigger makes the event hypothetical rather than dropping it. */
+static const char *const voice_rules =
+    "class DET = the a an\n"
+    "class STOP = was were by of in had not could who and\n"
+    "class PRON = who he\n"
+    "class REL = who\n"
+    "class BE = was were be\n"
+    "class PASSNEXT = in by\n"
+    "modality hypothetical window=4: could\n"
+    "event kill cameo=1823\n"
+    "  trigger word: killed\n"
+    "  pattern [victim: NP] ..1 @BE TRIGGER\n"
+    "  pattern [victim: NP] TRIGGER $\n"
+    "  pattern [victim: NP] TRIGGER @PASSNEXT\n"
+    "  pattern [actor: NP] ..3 !@BE TRIGGER !@PASSNEXT\n"
+    "  pattern TRIGGER [victim: NP]\n";
+
+static int arg_is(const char *text, const tg_event *e, size_t k, const char *role, const char *want) {
+    T_TRUE(k < e->n_args);
+    T_EQ_STR(e->args[k].role, role);
+    T_EQ_NSTR(((nt_str){text + e->args[k].start, e->args[k].end - e->args[k].start}), want);
+    return 0;
+}
+
+static int t_voice(void) {
+    snap *s = snap_with(voice_rules);
+    arena *a = arena_new(0);
+    tagger_opts o;
+    tg_result r;
+    T_TRUE(s && a);
+    tagger_opts_init(&o);
+    const char *text = "The fellow soldier who was killed in fighting. "  /* antecedent */
+                       "Four miners died and two workers killed. "     /* "$" */
+                       "Civilians killed in the raid. "                /* participle: victim */
+                       "The gunmen killed the guards. "                /* active: actor */
+                       "The gunmen could have killed the guards.";      /* hypothetical */
+    T_OK(tagger_run(s, text, strlen(text), &o, a, &r));
+    T_EQ_INT(r.n_events, 5);
+    T_EQ_INT(r.events[0].n_args, 1);
+    if (arg_is(text, &r.events[0], 0, "victim", "The fellow soldier") ||
+        arg_is(text, &r.events[1], 0, "victim", "two workers") ||
+        arg_is(text, &r.events[2], 0, "victim", "Civilians") ||
+        arg_is(text, &r.events[3], 0, "actor", "The gunmen") ||
+        arg_is(text, &r.events[3], 1, "victim", "the guards"))
+        return 1;
+    T_EQ_INT(r.events[1].n_args, 1);
+    T_EQ_INT(r.events[2].n_args, 1); /* the same words are no actor too */
+    T_EQ_STR(r.events[3].modality, "asserted");
+    T_EQ_STR(r.events[4].modality, "hypothetical");
+    arena_free(a);
+    snap_free(s);
+    return 0;
+}
+
 static double tag_ms(const snap *s, const char *text, size_t n, size_t *events) {
     arena *a = arena_new(0);
     tagger_opts o;
@@ -164,7 +224,8 @@ static int t_linear(void) {
                         "  trigger word: hit\n"
                         "  pattern x ..40 x ..40 x ..40 x ..40 y TRIGGER\n"
                         "  pattern TRIGGER ..40 x ..40 x ..40 x ..40 [target: NP] ..40 y\n"
-                        "  pattern [actor: NP] ..40 TRIGGER\n");
+                        "  pattern [actor: NP] ..40 TRIGGER\n"
+                        "  pattern [victim: NP] ..40 !y TRIGGER ..40 !x $\n");
     T_TRUE(s != NULL);
     char *small = long_sentence(20000), *big = long_sentence(80000);
     size_t e1, e2;
@@ -184,6 +245,7 @@ static const struct t_case cases[] = {
     {"rules: parse errors carry file:line:col", t_parse_errors},
     {"rules: a valid file compiles, verbs and nouns inflect", t_compile},
     {"rules: events with arguments, time value and modality", t_events},
+    {"rules: relative pronouns, $, !, one role per span, hypothetical", t_voice},
     {"rules: evaluation is linear in the sentence length", t_linear},
 };
 
