@@ -437,8 +437,8 @@ static void *reaper_main(void *arg) {
     struct timespec tick = {0, 100 * 1000 * 1000};
 
     while (!atomic_load(&s->stopping)) {
-        long long now = (long long)now_ms();
         nanosleep(&tick, NULL);
+        long long now = (long long)now_ms();
         pthread_mutex_lock(&s->lk);
         for (struct conn_slot *c = s->conns; c; c = c->next) {
             long long d = atomic_load(&c->deadline_ms);
