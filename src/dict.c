@@ -402,7 +402,10 @@ nt_err dict_write_prune(dict_txn *t, bool (*seen)(void *ctx, nt_str id), void *c
 }
 
 nt_err dict_write_set_meta(dict_txn *t, const char *key, nt_str value) {
-    MDB_val k = {strlen(key), (void *)key}, v = {value.n, (void *)value.p};
+    MDB_val k = {strlen(key), (void *)key}, v = {value.n, (void *)value.p}, cur;
+    if (mdb_get(t->txn, t->d->meta, &k, &cur) == MDB_SUCCESS && cur.mv_size == value.n &&
+        (value.n == 0 || memcmp(cur.mv_data, value.p, value.n) == 0))
+        return NT_OK; /* unchanged: not a new version */
     t->changes++;
     return from_mdb(mdb_put(t->txn, t->d->meta, &k, &v, 0));
 }

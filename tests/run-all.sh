@@ -25,6 +25,9 @@ done
 echo "== golden"
 BUILD=$BUILD bash tests/golden/run.sh >"$out" 2>&1; count "$out"; grep -E '^(FAIL|golden)' "$out"
 
+echo "== command line"
+BUILD=$BUILD bash tests/cli/run.sh >"$out" 2>&1; count "$out"; grep -E '^(FAIL|cli)' "$out"
+
 echo "== fuzz corpus replay"
 for f in "$BUILD"/fuzz-replay/fuzz_*; do
   [ -x "$f" ] || continue
