@@ -668,6 +668,11 @@ static nt_err h_metrics(api *a, http_req *rq, api_fail *f) {
     g.load_failures = mi.load_failures;
     g.last_load_seconds = mi.last_load_ms / 1000.0;
     g.last_load_at = mi.last_load_at;
+    g.dict_writes = mi.writes;
+    g.dict_write_failures = mi.write_failures;
+    g.overlays = mi.overlays;
+    g.pending_edits = mi.pending_edits;
+    g.last_overlay_seconds = mi.last_overlay_ms / 1000.0;
     rc = metrics_render(a->mx, &g, &buf, &len);
     if (rc != NT_OK)
         return fail(f, rc, 503, NULL, "out of memory while rendering the metrics");

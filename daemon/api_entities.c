@@ -243,7 +243,7 @@ static nt_err parse_entry(const char *p, size_t n, nt_str id_in_path, arena *ar,
         return efail(f, NT_EPARSE, 400, "empty_body", "the body must be one JSON entry");
     j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
     if (!j) {
-        rc = efail(f, NT_EPARSE, 400, "malformed_json", "malformed JSON: %s", jerr.text);
+        rc = efail(f, NT_EPARSE, 400, "invalid_json", "malformed JSON: %s", jerr.text);
         f->line = jerr.line;
         f->col = jerr.column;
         goto out;

@@ -287,6 +287,18 @@ nt_err metrics_render(const metrics *m, const metrics_gauges *g, char **out, siz
           "duration of the last successful snapshot build", g->last_load_seconds);
     gauge(&b, "newstag_last_reload_timestamp_seconds",
           "Unix time of the last successful snapshot build", (double)g->last_load_at);
+    counter(&b, "newstag_dictionary_writes_total",
+            "committed /v1/entities write requests", g->dict_writes);
+    counter(&b, "newstag_dictionary_write_failures_total",
+            "/v1/entities write requests that failed (nothing committed)",
+            g->dict_write_failures);
+    counter(&b, "newstag_dictionary_overlays_total",
+            "snapshots published at once after a write (overlays)", g->overlays);
+    gauge(&b, "newstag_dictionary_pending_edits",
+          "entries edited since the last full build (served by the overlay)",
+          (double)g->pending_edits);
+    gauge(&b, "newstag_last_overlay_duration_seconds",
+          "write start to overlay published, for the last write", g->last_overlay_seconds);
     if (b.oom) {
         free(b.p);
         return NT_ENOMEM;

@@ -23,6 +23,11 @@ typedef struct metrics_gauges {
     double last_load_seconds;  /* duration of the last successful build */
     time_t last_load_at;       /* wall clock of it; 0 = none */
     unsigned max_in_flight;    /* the overload threshold */
+    uint64_t dict_writes;      /* committed /v1/entities write requests */
+    uint64_t dict_write_failures; /* write requests that committed nothing on error */
+    uint64_t overlays;         /* overlays published after writes */
+    uint64_t pending_edits;    /* entries edited since the last full build */
+    double last_overlay_seconds; /* write start → overlay published, last write */
 } metrics_gauges;
 
 /* Returns a new metrics object in *out (free with metrics_free). `routes` names the

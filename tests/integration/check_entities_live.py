@@ -109,11 +109,18 @@ def main(port, token):
     res["tag_failures"] = len(failures)
     res["tag_p99_ms"] = round(lat[int(len(lat) * 0.99)], 1) if lat else None
     res["tag_max_ms"] = round(lat[-1], 1) if lat else None
-    # Strict: a request that started after a write answered must see it.
-    stale_put = sum(1 for s, _, has, _ in log if t_put_done < s < t_del and not has)
+    # Strict: a request that started after a write answered must see it (for the PUT:
+    # among those that also ended before the DELETE was sent).
+    stale_put = sum(1 for s, e, has, _ in log if t_put_done < s and e < t_del and not has)
     stale_del = sum(1 for s, _, has, _ in log if s > t_del_done and has)
     res["stale_after_put"] = stale_put
     res["stale_after_delete"] = stale_del
+    stale = [(round((s - t_put_done) * 1000, 2), round((e - s) * 1000, 2), v)
+             for s, e, has, v in log if t_put_done < s and e < t_del and not has]
+    stale += [(round((s - t_del_done) * 1000, 2), round((e - s) * 1000, 2), v)
+              for s, e, has, v in log if s > t_del_done and has]
+    if stale:
+        res["stale"] = stale[:5]  # (ms after the write answered, duration, version)
     vers = [v for _, _, _, v in sorted(log)]
     res["versions_seen"] = sorted(set(vers))
 

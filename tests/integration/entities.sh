@@ -240,7 +240,7 @@ put_bad put_id_prefix_vs_type invalid_id org/x1 '{"type":"LOC","name":"X"}' 422
 put_bad put_bad_id_chars invalid_id 'org/X%20Y' '{"type":"ORG","name":"X"}' 422
 put_bad put_no_name invalid_name org/x1 '{"type":"ORG"}' 422
 put_bad put_unknown_field invalid_entry org/x1 '{"type":"ORG","name":"X","colour":"red"}' 422
-put_bad put_malformed_json malformed_json org/x1 '{"type":"ORG",' 400
+put_bad put_invalid_json invalid_json org/x1 '{"type":"ORG",' 400
 put_bad put_empty_body empty_body org/x1 '' 400
 st=$(req o -X PUT "${AUTH[@]}" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$ENT" "$U/v1/entities/org/x1")
 expect put_form_415 415 "$st" o 'd["error"]["code"] == "unsupported_media_type"'
@@ -296,7 +296,7 @@ st=$(req o -X POST "${AUTH[@]}" "${NDJ[@]}" --data-binary @"$TMP/mixed.ndjson" "
 expect bulk_mixed 200 "$st" o '(
 [(x["line"], x["id"], x["status"]) for x in lines] == [(1, "org/bulk-a", "created"), (2, "org/bulk-b", "error"), (4, "org/bulk-c", "created"), (5, None, "error"), (6, None, "error"), (7, "org/zebra-brigade", "updated"), (8, "loc/bulk-e", "error")]
 and lines[1]["error"]["code"] == "invalid_type" and lines[1]["error"]["status"] == 422
-and lines[3]["error"]["code"] == "malformed_json" and lines[3]["error"]["status"] == 400
+and lines[3]["error"]["code"] == "invalid_json" and lines[3]["error"]["status"] == 400
 and lines[4]["error"]["code"] == "invalid_id" and lines[6]["error"]["code"] == "invalid_id"
 and all(x["version"] == int(env["V2"]) + 1 for x in lines if x["status"] != "error"))'
 grep -qi '^content-type: application/x-ndjson' "$TMP/o.h" && pass bulk_content_type || fail bulk_content_type "$(grep -i '^content-type' "$TMP/o.h")"
@@ -309,6 +309,22 @@ expect bulk_json_415 415 "$st" o 'd["error"]["code"] == "unsupported_media_type"
 
 st=$(req o "$U/v1/info")
 expect info_reloads_and_writes 200 "$st" o 'd["dictionary"]["version"] == int(env["V2"]) + 1 and d["reloads"]["loads"] >= 1 and d["reloads"]["last_ms"] > 0 and d["reloads"]["writes"]["enabled"] and d["reloads"]["writes"]["committed"] >= 6 and d["reloads"]["writes"]["overlays"] >= 6'
+curl -s "$U/metrics" >"$TMP/metrics.txt"
+python3 - "$TMP/metrics.txt" >"$TMP/metrics.out" 2>&1 <<'EOF'
+import sys
+g = {}
+for line in open(sys.argv[1]):
+    if line.strip() and not line.startswith("#"):
+        k, v = line.rsplit(" ", 1)
+        g[k] = float(v)
+assert g["newstag_dictionary_writes_total"] >= 6, g.get("newstag_dictionary_writes_total")
+assert g["newstag_dictionary_overlays_total"] >= 6
+assert g["newstag_dictionary_write_failures_total"] == 0
+assert "newstag_dictionary_pending_edits" in g and "newstag_last_overlay_duration_seconds" in g
+assert any(k.startswith('newstag_http_requests_total{route="/v1/entities/*"') for k in g), "no route label"
+print("ok")
+EOF
+grep -qx ok "$TMP/metrics.out" && pass metrics_dictionary_writes || fail metrics_dictionary_writes "$(tail -2 "$TMP/metrics.out")"
 # the background rebuild folds the overlay into a full snapshot (1 s after the last write)
 for i in $(seq 1 200); do
     curl -s "$U/v1/info" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["reloads"]["writes"]["pending_edits"] == 0 and d["reloads"]["writes"]["base_version"] == d["dictionary"]["version"] else 1)' && break

@@ -632,5 +632,14 @@ for name in main small nodb; do
     fi
 done
 
+# ---- the dictionary API: tests/integration/entities.sh (its own daemons) ------------
+ENT_OUT=$(BUILD=$BUILD bash "$HERE/entities.sh" 2>&1)
+echo "$ENT_OUT" | grep -E '^(PASS|FAIL)'
+PASSED=$((PASSED + $(echo "$ENT_OUT" | grep -c '^PASS')))
+FAILED=$((FAILED + $(echo "$ENT_OUT" | grep -c '^FAIL')))
+if ! echo "$ENT_OUT" | grep -q '^entities: '; then
+    fail entities_sh "did not finish: $(echo "$ENT_OUT" | tail -3)"
+fi
+
 echo "integration: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
