@@ -100,9 +100,12 @@ sys.exit(0 if ok else 1)
 EOF
 }
 
-# alive PORT : /healthz answers 200
+# alive PORT : /healthz answers 200 and the daemon still tags (a one-word POST /v1/tag
+# answers 200 with JSON), so every case also shows the daemon survived it
 alive() {
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time $((5 * TSCALE)) "http://127.0.0.1:$1/healthz")" = 200 ]
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time $((5 * TSCALE)) "http://127.0.0.1:$1/healthz")" = 200 ] &&
+        curl -s --max-time $((5 * TSCALE)) -H 'Content-Type: text/plain' --data-binary 'Homs' \
+            "http://127.0.0.1:$1/v1/tag" | grep -q '"entities":'
 }
 
 # expect NAME STATUS GOT OUT [EXPR] : the status matches, the body is JSON with the
