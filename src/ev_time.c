@@ -30,6 +30,8 @@ static int month_of(const tok_doc *d, size_t i) {
     if (!(d->toks[i].flags & TOK_CAP))
         return -1;
     nt_str w = word(d, i);
+    if (w.n < 3 || w.n > 9 || !strchr("jfmasond", w.p[0]))
+        return -1; /* no month name starts otherwise */
     for (int m = 0; m < 12; m++)
         for (int k = 0; k < 3; k++)
             if (months[m][k][0] && nt_str_eq_c(w, months[m][k]))
@@ -59,6 +61,8 @@ static int number_of(const tok_doc *d, size_t i) {
         }
         return v;
     }
+    if (w.n > 5 || !w.n || !strchr("otfsena", w.p[0]))
+        return -1; /* no number word starts otherwise */
     for (size_t k = 0; k < NT_ARRAY_LEN(numwords); k++)
         if (nt_str_eq_c(w, numwords[k]))
             return k < 10 ? (int)k + 1 : 1;
@@ -202,8 +206,28 @@ static size_t try_month(const tok_doc *d, size_t i, size_t end, const anchor *an
     return e;
 }
 
+/* Could token i start a relative time? A cheap filter before the word comparisons: a
+ * number, or a word starting like a weekday, yesterday/today/tonight, last/this/next, or a
+ * small number word. */
+static bool may_start_relative(const tok_doc *d, size_t i) {
+    uint16_t f = d->toks[i].flags;
+    if (f & TOK_NUM)
+        return true;
+    if (!(f & TOK_WORD))
+        return false;
+    switch (d->fold[d->toks[i].fold_off]) {
+        case 'm': case 't': case 'w': case 'f': case 's': case 'y': case 'l': case 'n':
+        case 'o': case 'e': case 'a':
+            return true;
+        default:
+            return false;
+    }
+}
+
 static size_t try_relative(const tok_doc *d, size_t i, size_t end, const anchor *an, arena *a,
                            size_t *ts, nt_str *val) {
+    if (!may_start_relative(d, i))
+        return 0;
     int wd = wday_of(d, i);
     *val = (nt_str){"", 0};
     *ts = i;

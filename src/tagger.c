@@ -57,6 +57,27 @@ static nt_err mark_headlines(tg_ctx *c) {
     return NT_OK;
 }
 
+/* ---- entities named unambiguously: a small hash set sized by the document, not by the
+ * dictionary (a bitset over 219k entities would cost a 27 KB memset per request) ---- */
+
+static bool strong_has(const tg_ctx *c, uint32_t ent) {
+    if (!c->strong_ent)
+        return false;
+    for (size_t i = (ent * 2654435761u) & (c->strong_cap - 1);; i = (i + 1) & (c->strong_cap - 1)) {
+        if (c->strong_ent[i] == ent)
+            return true;
+        if (c->strong_ent[i] == UINT32_MAX)
+            return false;
+    }
+}
+
+static void strong_add(tg_ctx *c, uint32_t ent) {
+    size_t i = (ent * 2654435761u) & (c->strong_cap - 1);
+    while (c->strong_ent[i] != UINT32_MAX && c->strong_ent[i] != ent)
+        i = (i + 1) & (c->strong_cap - 1);
+    c->strong_ent[i] = ent; /* capacity ≥ 2 × candidates: never full */
+}
+
 /* ---- resolution ---- */
 
 static double prior(const snap_entity *e, const gaz_out *o) {
@@ -134,7 +155,7 @@ static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
             if (e->country[0] && ctx_has_country(c, e->country) && e->type == NT_TYPE_LOC &&
                 !(e->flags & SNAP_PLACE_COUNTRY))
                 sc += (e->flags & SNAP_MINOR) ? 20 : 40;
-            if (c->strong_ent && c->strong_ent[o[i].entity / 8] >> (o[i].entity % 8) & 1)
+            if (strong_has(c, o[i].entity))
                 sc += 50;
             if (contains_prev_city(c, m, e))
                 sc += 80;
@@ -246,9 +267,14 @@ static nt_err scan_and_resolve(tg_ctx *c) {
     uint8_t *which;
     c->cands = arena_calloc(c->a, d->n_toks + 1, sizeof(tg_cand));
     size_t nents = snap_entity_count(c->s);
-    c->strong_ent = arena_calloc(c->a, nents / 8 + 1, 1);
+    (void)nents;
+    c->strong_cap = 16;
+    while (c->strong_cap < d->n_toks * 2 + 2)
+        c->strong_cap *= 2;
+    c->strong_ent = arena_alloc(c->a, c->strong_cap * sizeof(uint32_t));
     if (!c->cands || !c->strong_ent)
         return NT_ENOMEM;
+    memset(c->strong_ent, 0xFF, c->strong_cap * sizeof(uint32_t));
     nt_err rc = scan_all(c, &gm, &which, &nm);
     if (rc != NT_OK)
         return rc;
@@ -291,7 +317,7 @@ static nt_err scan_and_resolve(tg_ctx *c) {
             (!m->ambiguous && (e->type == NT_TYPE_LOC || e->type == NT_TYPE_NORP)))
             ctx_add_country(c, e->country);
         if (!m->ambiguous && (!in_headline || !(d->toks[m->ts].flags & TOK_SENT_START)))
-            c->strong_ent[m->ent / 8] |= (uint8_t)(1u << (m->ent % 8));
+            strong_add(c, (uint32_t)m->ent);
     }
     for (size_t i = 0; i < c->n_cands; i++)
         resolve_match(c, &c->cands[i], true);
@@ -363,7 +389,7 @@ static bool supported(const tg_ctx *c, const tg_cand *m) {
     const tok_doc *d = &c->doc;
     const snap_entity *e = snap_entity_at(c->s, (uint32_t)m->ent);
     const tok_token *t0 = &d->toks[m->ts];
-    bool strong_elsewhere = c->strong_ent[m->ent / 8] >> (m->ent % 8) & 1;
+    bool strong_elsewhere = strong_has(c, (uint32_t)m->ent);
     bool start = (t0->flags & TOK_SENT_START) || (m->ts > 0 && (d->toks[m->ts - 1].flags & TOK_QUOTE) &&
                  (d->toks[m->ts - 1].flags & TOK_SENT_START));
     bool headline = c->headline[t0->sent] != 0;

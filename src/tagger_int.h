@@ -32,7 +32,8 @@ typedef struct tg_ctx {
     uint32_t *wb;              /* per token: snap_word_bits of its folded form */
     tg_cand *cands;            /* capacity doc.n_toks + 1 (at most one per token) */
     size_t n_cands;
-    uint8_t *strong_ent;       /* bitset over snapshot entities named strongly */
+    uint32_t *strong_ent;      /* hash set of entities named strongly (UINT32_MAX = empty) */
+    size_t strong_cap;         /* a power of two ≥ 2 × tokens */
     char countries[TG_MAX_COUNTRIES][2];
     size_t n_countries;
     int32_t *cov;              /* per token: covering candidate + 1, or 0 */
