@@ -804,6 +804,20 @@ out:
 
 /* ---- the background rebuilder --------------------------------------------------- */
 
+/* True if the served full build already holds the dictionary's current version. */
+static bool up_to_date(model *m) {
+    dict *d = model_dict(m);
+    uint64_t v = 0;
+    bool same;
+
+    if (!d || dict_version(d, &v) != NT_OK)
+        return false;
+    pthread_mutex_lock(&m->mu);
+    same = m->info.loaded && m->info.base_version == v;
+    pthread_mutex_unlock(&m->mu);
+    return same;
+}
+
 static void *rebuild_main(void *arg) {
     model *m = arg;
     char err[200];
@@ -833,6 +847,10 @@ static void *rebuild_main(void *arg) {
         }
         m->rb_dirty = false;
         pthread_mutex_unlock(&m->rb_mu);
+        if (up_to_date(m)) { /* a reload since the write already read it */
+            pthread_mutex_lock(&m->rb_mu);
+            continue;
+        }
         if (model_reload(m, err, sizeof(err)) != NT_OK)
             log_msg(LOG_ERROR, "model", "background rebuild failed, keeping the overlay: %s",
                     err);
