@@ -225,6 +225,19 @@ else
     fail no_token_configured_403 "the daemon without a token did not start"
 fi
 
+# a daemon started without a dictionary creates it on the first write
+if NEWSTAG_ADMIN_TOKEN=$TOKEN start fresh --db "$TMP/fresh-db"; then
+    UF="http://127.0.0.1:$PORT_fresh"
+    st=$(req o -X PUT "${AUTH[@]}" "${JSN[@]}" --data-binary '{"type":"ORG","name":"Wombat Front"}' "$UF/v1/entities/org/wombat-front")
+    expect write_creates_dictionary 201 "$st" o 'd["status"] == "created" and d["version"] == 1'
+    got=$(U=$UF tagged 'The Wombat Front said so.')
+    [ "$got" = org/wombat-front ] && [ -f "$TMP/fresh-db/data.mdb" ] && pass created_dictionary_tags ||
+        fail created_dictionary_tags "tagged: $got"
+    stop "$PID_fresh"
+else
+    fail write_creates_dictionary "the daemon without a dictionary did not start"
+fi
+
 # ---- validation: 422 with the field, nothing written --------------------------------
 put_bad() { # NAME CODE ID BODY
     local st
