@@ -8,7 +8,8 @@
  * Writes: `write_mu` serialises LMDB write transactions, the edit log (every entry
  * written since the base was built, latest state per id) and overlay publication.
  * Builds run outside every lock that a request takes; a request never waits for a
- * writer. Lock order: reload_mu → write_mu → mu (rb_mu and open_mu are leaves). */
+ * writer. Lock order: reload_mu → write_mu → open_mu → mu; rb_mu is taken alone or
+ * last. */
 #include "model.h"
 
 #include <errno.h>
