@@ -60,12 +60,47 @@ static void brk(hx *h, uint32_t at) {
     put(h, "\n\n", 2, at, at);
 }
 
+/* gumbo 0.10 decodes an overflowing hex reference ("&#xEEEEEEEEEEEE3F6") to a stray
+ * byte (0xF6) that is not UTF-8 (found by tests/fuzz/fuzz_html.c). The tagger needs
+ * valid UTF-8, so such text gets each bad byte replaced by U+FFFD (a copy in the arena;
+ * linear: each validation stops at the next bad byte). NULL on OOM. */
+static const char *valid_text(hx *h, const char *s, size_t *n) {
+    size_t bad, pos = 0, len = 0;
+    char *out;
+
+    if (utf8_validate(s, *n, &bad) == NT_OK)
+        return s;
+    out = arena_alloc(h->a, *n * 3 + 1);
+    if (!out)
+        return NULL;
+    while (pos < *n) {
+        if (utf8_validate(s + pos, *n - pos, &bad) == NT_OK)
+            bad = *n - pos;
+        memcpy(out + len, s + pos, bad);
+        len += bad;
+        pos += bad;
+        if (pos < *n) {
+            memcpy(out + len, "\xEF\xBF\xBD", 3);
+            len += 3;
+            pos++;
+        }
+    }
+    out[len] = '\0';
+    *n = len;
+    return out;
+}
+
 static void text_node(hx *h, const GumboText *t) {
     const char *dec = t->text, *orig = t->original_text.data;
     size_t dn = strlen(dec), on = t->original_text.length, i = 0, j = 0;
     uint32_t base = (uint32_t)t->start_pos.offset;
     if (!orig || (size_t)base + on > h->n) {
         return; /* defensive: gumbo always points into the source */
+    }
+    dec = valid_text(h, dec, &dn);
+    if (!dec) {
+        h->err = true;
+        return;
     }
     while (j < dn && i < on) {
         size_t cl;
