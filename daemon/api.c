@@ -67,12 +67,8 @@ void api__fail_init(api_fail *f) {
     f->offset = -1;
 }
 
-static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt,
-                   ...) __attribute__((format(printf, 5, 6)));
-
-/* Records a failure and returns rc, so handlers can write `return fail(...)`. */
-static nt_err fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt,
-                   ...) {
+/* Records a failure and returns rc, so handlers can write `return api__fail(...)`. */
+nt_err api__fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...) {
     va_list ap;
 
     f->status = status;
@@ -247,7 +243,7 @@ static bool api_begin(void *ctx, http_req *rq) {
     cors = add_cors(a, rq);
     r = find_route(path, method, &known);
     if (!r && !known) {
-        rc = fail(&f, NT_ENOTFOUND, 404, "not_found", "no such resource: %.200s", path);
+        rc = api__fail(&f, NT_ENOTFOUND, 404, "not_found", "no such resource: %.200s", path);
         goto out;
     }
     if (!r) {
@@ -259,12 +255,12 @@ static bool api_begin(void *ctx, http_req *rq) {
         rc = http_req_add_header(rq, "Allow", allow);
         if (rc != NT_OK)
             goto out;
-        rc = fail(&f, NT_EINVAL, 405, "method_not_allowed",
+        rc = api__fail(&f, NT_EINVAL, 405, "method_not_allowed",
                   "%.20s is not allowed on %s; use %s", method, path, allow);
         goto out;
     }
     if (r->shed && http_req_overloaded(rq)) {
-        rc = fail(&f, NT_EBUSY, 503, "overloaded",
+        rc = api__fail(&f, NT_EBUSY, 503, "overloaded",
                   "too many requests in flight; retry later");
         goto out;
     }
@@ -289,7 +285,7 @@ static void api_run(void *ctx, http_req *rq) {
     api__fail_init(&f);
     r = find_route(http_req_path(rq), http_req_method(rq), &known);
     if (!r) /* cannot happen: api_begin only lets routed requests through */
-        rc = fail(&f, NT_EINTERNAL, 500, NULL, "request lost its route");
+        rc = api__fail(&f, NT_EINTERNAL, 500, NULL, "request lost its route");
     else
         rc = r->handle(a, rq, &f);
     if (rc != NT_OK)
@@ -324,7 +320,7 @@ static nt_err body_kind_of(const char *ct, enum body_kind *kind, api_fail *f) {
     else if (token_is(p, n, "text/html"))
         *kind = BODY_HTML;
     else
-        return fail(f, NT_EINVAL, 415, "unsupported_media_type",
+        return api__fail(f, NT_EINVAL, 415, "unsupported_media_type",
                     "Content-Type %.*s is not supported; use text/plain; charset=utf-8, "
                     "text/html or application/json",
                     (int)(n > 80 ? 80 : n), p);
@@ -351,7 +347,7 @@ static nt_err body_kind_of(const char *ct, enum body_kind *kind, api_fail *f) {
             nn--;
         if (token_is(name, nn, "charset") && !token_is(val, vn, "utf-8") &&
             !token_is(val, vn, "utf8") && !token_is(val, vn, "us-ascii"))
-            return fail(f, NT_EINVAL, 415, "unsupported_charset",
+            return api__fail(f, NT_EINVAL, 415, "unsupported_charset",
                         "charset %.*s is not supported; send UTF-8",
                         (int)(vn > 40 ? 40 : vn), val);
     }
@@ -431,17 +427,17 @@ static nt_err extract_html(nt_str html, arena *ar, nt_str *text, jio_meta *meta,
     memset(&h, 0, sizeof(h));
     rc = html_extract(html.p, html.n, ar, &h);
     if (rc == NT_ELIMIT && html.n <= HTML_MAX_BYTES)
-        return fail(f, rc, 413, "html_too_many_tags",
+        return api__fail(f, rc, 413, "html_too_many_tags",
                     "the HTML document has more than %d tags", HTML_MAX_TAGS);
     if (rc == NT_ELIMIT)
-        return fail(f, rc, 413, "body_too_large", "the HTML document is too large");
+        return api__fail(f, rc, 413, "body_too_large", "the HTML document is too large");
     if (rc == NT_EINVAL)
-        return fail(f, rc, 422, "html_too_deep", "HTML elements nest deeper than %d levels",
+        return api__fail(f, rc, 422, "html_too_deep", "HTML elements nest deeper than %d levels",
                     HTML_MAX_DEPTH);
     if (rc == NT_ENOMEM)
-        return fail(f, rc, 503, NULL, "the request needs more memory than is available");
+        return api__fail(f, rc, 503, NULL, "the request needs more memory than is available");
     if (rc != NT_OK)
-        return fail(f, rc, 0, NULL, "HTML extraction failed: %s", nt_strerror(rc));
+        return api__fail(f, rc, 0, NULL, "HTML extraction failed: %s", nt_strerror(rc));
     *text = (nt_str){h.text, h.len};
     meta->map = h.map;
     meta->emap = h.emap;
@@ -462,7 +458,7 @@ static nt_err run_tag(api *a, const snap *s, const jio_request *req, arena *ar,
 
     if (utf8_validate(in.p, in.n, &bad) != NT_OK) {
         f->offset = (long long)bad;
-        return fail(f, NT_EINVAL, 400, "invalid_utf8",
+        return api__fail(f, NT_EINVAL, 400, "invalid_utf8",
                     "the %s is not valid UTF-8 (first bad byte at offset %zu)",
                     req->has_html ? "HTML" : "text", bad);
     }
@@ -473,12 +469,12 @@ static nt_err run_tag(api *a, const snap *s, const jio_request *req, arena *ar,
         return rc;
     rc = tagger_run(s, text.p, text.n, &req->opts, ar, &res);
     if (rc == NT_ELIMIT)
-        return fail(f, rc, 413, "too_many_tokens", "the text has more than %zu tokens",
+        return api__fail(f, rc, 413, "too_many_tokens", "the text has more than %zu tokens",
                     a->cfg->max_tokens);
     if (rc == NT_ENOMEM)
-        return fail(f, rc, 503, NULL, "the request needs more memory than is available");
+        return api__fail(f, rc, 503, NULL, "the request needs more memory than is available");
     if (rc != NT_OK)
-        return fail(f, rc, 0, NULL, "tagging failed: %s", nt_strerror(rc));
+        return api__fail(f, rc, 0, NULL, "tagging failed: %s", nt_strerror(rc));
     meta.id = req->id;
     meta.unit = req->unit;
     meta.took_ms = now_ms() - t0;
@@ -488,7 +484,7 @@ static nt_err run_tag(api *a, const snap *s, const jio_request *req, arena *ar,
     metrics_tagged(a->mx, in.n, res.n_ents, mentions, res.n_events);
     *out = jio_result(s, text, &res, &meta);
     if (!*out)
-        return fail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
+        return api__fail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
     return NT_OK;
 }
 
@@ -503,7 +499,7 @@ static nt_err h_tag(api *a, http_req *rq, api_fail *f) {
         goto out;
     ref = model_acquire(a->m);
     if (!ref) {
-        rc = fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
+        rc = api__fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
         goto out;
     }
     rc = run_tag(a, model_ref_snap(ref), &req, http_req_arena(rq), &out, f);
@@ -563,7 +559,7 @@ static nt_err h_ready(api *a, http_req *rq, api_fail *f) {
     nt_err rc;
 
     if (!ref)
-        return fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
+        return api__fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
     rc = reply_new(rq, 200,
                    json_pack("{ss s{sIsI}}", "status", "ready", "dictionary", "version",
                              (json_int_t)snap_version(model_ref_snap(ref)), "entities",
@@ -645,7 +641,7 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f) {
 
 static nt_err h_openapi(api *a, http_req *rq, api_fail *f) {
     if (!a->openapi)
-        return fail(f, NT_ENOTFOUND, 404, "not_found", "no OpenAPI file is installed");
+        return api__fail(f, NT_ENOTFOUND, 404, "not_found", "no OpenAPI file is installed");
     return http_reply_static(rq, 200, "application/yaml; charset=utf-8", a->openapi,
                              a->openapi_len);
 }
@@ -675,7 +671,7 @@ static nt_err h_metrics(api *a, http_req *rq, api_fail *f) {
     g.last_overlay_seconds = mi.last_overlay_ms / 1000.0;
     rc = metrics_render(a->mx, &g, &buf, &len);
     if (rc != NT_OK)
-        return fail(f, rc, 503, NULL, "out of memory while rendering the metrics");
+        return api__fail(f, rc, 503, NULL, "out of memory while rendering the metrics");
     return http_reply_owned(rq, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len);
 }
 

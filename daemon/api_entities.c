@@ -19,22 +19,6 @@
 #define SEARCH_DEFAULT_LIMIT 50
 #define SEARCH_MAX_LIMIT 500
 
-static nt_err efail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt,
-                    ...) __attribute__((format(printf, 5, 6)));
-
-/* Records a failure and returns rc. */
-static nt_err efail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt,
-                    ...) {
-    va_list ap;
-
-    f->status = status;
-    snprintf(f->code, sizeof(f->code), "%s", code ? code : "");
-    va_start(ap, fmt);
-    vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* The id in the path (everything after /v1/entities/, already percent-decoded, so
  * "org%2Fx" and "org/x" are the same id). */
 static nt_str path_id(http_req *rq) {
@@ -65,11 +49,11 @@ static nt_err check_auth(api *a, http_req *rq, api_fail *f) {
     size_t n;
 
     if (!want[0])
-        return efail(f, NT_EINVAL, 403, "writes_disabled",
+        return api__fail(f, NT_EINVAL, 403, "writes_disabled",
                      "dictionary writes are disabled: no admin token is configured "
                      "(NEWSTAG_ADMIN_TOKEN or --admin-token-file)");
     if (!model_writable(a->m))
-        return efail(f, NT_EINVAL, 403, "writes_disabled",
+        return api__fail(f, NT_EINVAL, 403, "writes_disabled",
                      "dictionary writes are disabled: the dictionary is read-only for "
                      "this process");
     if (h) {
@@ -86,11 +70,11 @@ static nt_err check_auth(api *a, http_req *rq, api_fail *f) {
                 return NT_OK;
             http_req_add_header(rq, "WWW-Authenticate",
                                 "Bearer realm=\"newstag\", error=\"invalid_token\"");
-            return efail(f, NT_EINVAL, 401, "unauthorized", "the bearer token is wrong");
+            return api__fail(f, NT_EINVAL, 401, "unauthorized", "the bearer token is wrong");
         }
     }
     http_req_add_header(rq, "WWW-Authenticate", "Bearer realm=\"newstag\"");
-    return efail(f, NT_EINVAL, 401, "unauthorized",
+    return api__fail(f, NT_EINVAL, 401, "unauthorized",
                  "dictionary writes need an Authorization: Bearer <token> header");
 }
 
@@ -135,9 +119,9 @@ static nt_err check_media(http_req *rq, const char *const *types, const char *wh
     if (media_ok(http_req_header(rq, "Content-Type"), types, &bad_charset))
         return NT_OK;
     if (bad_charset)
-        return efail(f, NT_EINVAL, 415, "unsupported_charset",
+        return api__fail(f, NT_EINVAL, 415, "unsupported_charset",
                      "the charset is not supported; send UTF-8");
-    return efail(f, NT_EINVAL, 415, "unsupported_media_type", "%s", what);
+    return api__fail(f, NT_EINVAL, 415, "unsupported_media_type", "%s", what);
 }
 
 nt_err api__ent_check_put(api *a, http_req *rq, api_fail *f) {
@@ -197,33 +181,9 @@ static void entry_fail(const ent_diag *d, api_fail *f) {
     for (size_t i = 0; fields[i]; i++)
         if (strcmp(d->field, fields[i]) == 0)
             field = fields[i];
-    efail(f, NT_EINVAL, 422, "", "%s: %s", d->field[0] ? d->field : "entry",
+    api__fail(f, NT_EINVAL, 422, "", "%s: %s", d->field[0] ? d->field : "entry",
           d->msg[0] ? d->msg : "invalid entry");
     snprintf(f->code, sizeof(f->code), "invalid_%s", field);
-}
-
-static nt_str copy_str(arena *a, nt_str s, bool *oom) {
-    char *p = arena_strndup(a, s.p ? s.p : "", s.n);
-
-    if (!p)
-        *oom = true;
-    return (nt_str){p ? p : "", p ? s.n : 0};
-}
-
-/* Deep-copies the strings of e (which borrow a JSON value) into arena a, in place. */
-static nt_err own_strings(arena *a, ent_entry *e) {
-    bool oom = false;
-
-    e->id = copy_str(a, e->id, &oom);
-    e->subtype = copy_str(a, e->subtype, &oom);
-    e->name = copy_str(a, e->name, &oom);
-    for (size_t i = 0; i < e->n_aliases; i++)
-        e->aliases[i].text = copy_str(a, e->aliases[i].text, &oom);
-    for (size_t i = 0; i < e->n_attrs; i++) {
-        e->attrs[i].key = copy_str(a, e->attrs[i].key, &oom);
-        e->attrs[i].val = copy_str(a, e->attrs[i].val, &oom);
-    }
-    return oom ? NT_ENOMEM : NT_OK;
 }
 
 /* Parses and validates one entry from JSON text. `path_id` (may be empty) is the id of
@@ -240,17 +200,17 @@ static nt_err parse_entry(const char *p, size_t n, nt_str id_in_path, arena *ar,
     memset(&d, 0, sizeof(d));
     memset(e, 0, sizeof(*e));
     if (n == 0)
-        return efail(f, NT_EPARSE, 400, "empty_body", "the body must be one JSON entry");
+        return api__fail(f, NT_EPARSE, 400, "empty_body", "the body must be one JSON entry");
     j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
     if (!j) {
-        rc = efail(f, NT_EPARSE, 400, "invalid_json", "malformed JSON: %s", jerr.text);
+        rc = api__fail(f, NT_EPARSE, 400, "invalid_json", "malformed JSON: %s", jerr.text);
         f->line = jerr.line;
         f->col = jerr.column;
         goto out;
     }
     rc = jio_parse_entry(j, ar, e, &d);
     if (rc == NT_ENOMEM) {
-        efail(f, rc, 503, NULL, "out of memory while reading the entry");
+        api__fail(f, rc, 503, NULL, "out of memory while reading the entry");
         goto out;
     }
     if (rc != NT_OK) {
@@ -259,12 +219,12 @@ static nt_err parse_entry(const char *p, size_t n, nt_str id_in_path, arena *ar,
     }
     if (!e->id.p) {
         if (id_in_path.n == 0) {
-            rc = efail(f, NT_EINVAL, 422, "invalid_id", "id: every entry needs an \"id\"");
+            rc = api__fail(f, NT_EINVAL, 422, "invalid_id", "id: every entry needs an \"id\"");
             goto out;
         }
         e->id = id_in_path;
     } else if (id_in_path.n && !nt_str_eq(e->id, id_in_path)) {
-        rc = efail(f, NT_EINVAL, 422, "id_mismatch",
+        rc = api__fail(f, NT_EINVAL, 422, "id_mismatch",
                    "the body's id '%.*s' differs from the id in the path '%.*s'",
                    (int)(e->id.n > 128 ? 128 : e->id.n), e->id.p,
                    (int)(id_in_path.n > 128 ? 128 : id_in_path.n), id_in_path.p);
@@ -276,9 +236,9 @@ static nt_err parse_entry(const char *p, size_t n, nt_str id_in_path, arena *ar,
         goto out;
     }
     e->origin = ENT_ORIGIN_API;
-    rc = own_strings(ar, e);
+    rc = ent_copy(e, ar, e);
     if (rc != NT_OK)
-        efail(f, rc, 503, NULL, "out of memory while reading the entry");
+        api__fail(f, rc, 503, NULL, "out of memory while reading the entry");
 out:
     if (rc != NT_OK) { /* keep the id, if there was one, for the error report */
         json_t *jid = j ? json_object_get(j, "id") : NULL;
@@ -294,13 +254,13 @@ out:
 /* The failure of a model_write that committed nothing. */
 static nt_err write_fail(nt_err rc, const char *msg, api_fail *f) {
     if (rc == NT_EINVAL)
-        return efail(f, rc, 403, "writes_disabled", "%s", msg);
+        return api__fail(f, rc, 403, "writes_disabled", "%s", msg);
     if (rc == NT_EBUSY)
-        return efail(f, rc, 503, "dictionary_full",
+        return api__fail(f, rc, 503, "dictionary_full",
                      "%s; nothing was committed (the dictionary map is full)", msg);
     if (rc == NT_ENOMEM)
-        return efail(f, rc, 503, NULL, "%s; nothing was committed", msg);
-    return efail(f, rc, 500, "write_failed", "%s; nothing was committed", msg);
+        return api__fail(f, rc, 503, NULL, "%s; nothing was committed", msg);
+    return api__fail(f, rc, 500, "write_failed", "%s; nothing was committed", msg);
 }
 
 /* ---- GET /v1/entities/{id} ------------------------------------------------------ */
@@ -313,12 +273,12 @@ nt_err api__ent_get(api *a, http_req *rq, api_fail *f) {
 
     rc = d ? dict_get(d, id, http_req_arena(rq), &e) : NT_ENOTFOUND;
     if (rc == NT_ENOTFOUND)
-        return efail(f, rc, 404, "not_found", "no entity with id '%.*s'",
+        return api__fail(f, rc, 404, "not_found", "no entity with id '%.*s'",
                      (int)(id.n > 200 ? 200 : id.n), id.p);
     if (rc == NT_ENOMEM)
-        return efail(f, rc, 503, NULL, "out of memory while reading the entry");
+        return api__fail(f, rc, 503, NULL, "out of memory while reading the entry");
     if (rc != NT_OK)
-        return efail(f, rc, 500, NULL, "reading the dictionary failed: %s",
+        return api__fail(f, rc, 500, NULL, "reading the dictionary failed: %s",
                      nt_strerror(rc));
     return reply_new(rq, 200, jio_entry(&e));
 }
@@ -338,33 +298,33 @@ static nt_err search_param(void *ctx, const char *key, const char *val) {
 
     val = val ? val : "";
     if (utf8_validate(val, strlen(val), &bad) != NT_OK)
-        return efail(s->f, NT_EINVAL, 400, "invalid_utf8",
+        return api__fail(s->f, NT_EINVAL, 400, "invalid_utf8",
                      "the query parameter '%.40s' is not valid UTF-8", key);
     if (strcmp(key, "q") == 0) {
         s->q = nt_str_c(val);
         if (s->q.n > ENT_MAX_TEXT)
-            return efail(s->f, NT_EINVAL, 422, "invalid_q", "q is longer than %d bytes",
+            return api__fail(s->f, NT_EINVAL, 422, "invalid_q", "q is longer than %d bytes",
                          ENT_MAX_TEXT);
     } else if (strcmp(key, "type") == 0) {
         nt_type t;
         if (nt_type_parse(nt_str_c(val), &t) != NT_OK)
-            return efail(s->f, NT_EINVAL, 422, "invalid_type",
+            return api__fail(s->f, NT_EINVAL, 422, "invalid_type",
                          "type must be one of PERSON ORG LOC WEAPON NORP FAC MISC");
         s->type = (int)t;
     } else if (strcmp(key, "limit") == 0) {
         char *end = NULL;
         long v = strtol(val, &end, 10);
         if (!val[0] || *end || v < 1 || v > SEARCH_MAX_LIMIT)
-            return efail(s->f, NT_EINVAL, 422, "invalid_limit",
+            return api__fail(s->f, NT_EINVAL, 422, "invalid_limit",
                          "limit must be an integer from 1 to %d", SEARCH_MAX_LIMIT);
         s->limit = (size_t)v;
     } else if (strcmp(key, "cursor") == 0) {
         s->cursor = nt_str_c(val);
         if (s->cursor.n > ENT_MAX_ID)
-            return efail(s->f, NT_EINVAL, 422, "invalid_cursor",
+            return api__fail(s->f, NT_EINVAL, 422, "invalid_cursor",
                          "cursor is not one this API returned");
     } else {
-        return efail(s->f, NT_EINVAL, 422, "unknown_parameter",
+        return api__fail(s->f, NT_EINVAL, 422, "unknown_parameter",
                      "unknown query parameter '%.40s' (use q, type, limit, cursor)", key);
     }
     return NT_OK;
@@ -390,9 +350,9 @@ nt_err api__ent_search(api *a, http_req *rq, api_fail *f) {
         if (rc == NT_OK)
             rc = dict_version(d, &version);
         if (rc == NT_ENOMEM)
-            return efail(f, rc, 503, NULL, "out of memory while searching");
+            return api__fail(f, rc, 503, NULL, "out of memory while searching");
         if (rc != NT_OK)
-            return efail(f, rc, 500, NULL, "searching the dictionary failed: %s",
+            return api__fail(f, rc, 500, NULL, "searching the dictionary failed: %s",
                          nt_strerror(rc));
     }
     list = json_array();
@@ -402,7 +362,7 @@ nt_err api__ent_search(api *a, http_req *rq, api_fail *f) {
             list = NULL;
         }
     if (!list)
-        return efail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
+        return api__fail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
     return reply_new(rq, 200,
                      json_pack("{so so sI sI}", "entities", list, "next_cursor",
                                next.n ? json_stringn(next.p, next.n) : json_null(),
@@ -452,7 +412,7 @@ nt_err api__ent_delete(api *a, http_req *rq, api_fail *f) {
     if (rc != NT_OK)
         return write_fail(rc, err, f);
     if (ed.rc == NT_ENOTFOUND)
-        return efail(f, NT_ENOTFOUND, 404, "not_found", "no entity with id '%.*s'",
+        return api__fail(f, NT_ENOTFOUND, 404, "not_found", "no entity with id '%.*s'",
                      (int)(id.n > 200 ? 200 : id.n), id.p);
     if ((rc = add_version_header(rq, version)) != NT_OK)
         return rc;
@@ -532,7 +492,7 @@ nt_err api__ent_bulk(api *a, http_req *rq, api_fail *f) {
     edits = arena_calloc(ar, cap, sizeof(*edits));
     ents = arena_calloc(ar, cap, sizeof(*ents));
     if (!lines || !edits || !ents)
-        return efail(f, NT_ENOMEM, 503, NULL, "out of memory while reading the body");
+        return api__fail(f, NT_ENOMEM, 503, NULL, "out of memory while reading the body");
     for (size_t pos = 0, no = 1; pos < body.n; no++) {
         const char *p = body.p + pos, *nl = memchr(p, '\n', body.n - pos);
         size_t n = nl ? (size_t)(nl - p) : body.n - pos, k = n;
@@ -551,7 +511,7 @@ nt_err api__ent_bulk(api *a, http_req *rq, api_fail *f) {
         api__fail_init(&l->f);
         l->rc = parse_entry(p, k, (nt_str){"", 0}, ar, &ents[n_edits], &l->f);
         if (l->rc == NT_ENOMEM)
-            return efail(f, NT_ENOMEM, 503, NULL, "out of memory while reading the body");
+            return api__fail(f, NT_ENOMEM, 503, NULL, "out of memory while reading the body");
         l->id = ents[n_edits].id;
         if (l->rc != NT_OK) {
             memset(&ents[n_edits], 0, sizeof(ents[n_edits]));
@@ -586,7 +546,7 @@ nt_err api__ent_bulk(api *a, http_req *rq, api_fail *f) {
     }
     if (rc != NT_OK) {
         free(out);
-        return efail(f, rc, 503, NULL,
+        return api__fail(f, rc, 503, NULL,
                      "out of memory while rendering the result (the edits WERE committed: "
                      "version %llu)",
                      (unsigned long long)version);

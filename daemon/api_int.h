@@ -32,6 +32,10 @@ typedef struct api_fail {
 } api_fail;
 
 void api__fail_init(api_fail *f);
+/* Records a failure (status 0 = from the nt_err table; code NULL = nt_errname) and
+ * returns rc, so handlers can write `return api__fail(f, rc, 422, "x", "…")`. */
+nt_err api__fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* The {"code","message",...} object of a failure and its HTTP status in *status. NULL
  * on OOM. */
 json_t *api__fail_json(nt_err rc, const api_fail *f, int *status);

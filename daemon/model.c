@@ -171,29 +171,6 @@ static nt_str dup_str(arena *a, nt_str s, bool *oom) {
     return (nt_str){p ? p : "", p ? s.n : 0};
 }
 
-/* Deep-copies e into arena a. NT_ENOMEM. */
-static nt_err entry_copy(arena *a, const ent_entry *e, ent_entry *out) {
-    bool oom = false;
-
-    *out = *e;
-    out->id = dup_str(a, e->id, &oom);
-    out->subtype = dup_str(a, e->subtype, &oom);
-    out->name = dup_str(a, e->name, &oom);
-    out->aliases = arena_calloc(a, e->n_aliases ? e->n_aliases : 1, sizeof(ent_alias));
-    out->attrs = arena_calloc(a, e->n_attrs ? e->n_attrs : 1, sizeof(ent_attr));
-    if (!out->aliases || !out->attrs)
-        return NT_ENOMEM;
-    for (size_t i = 0; i < e->n_aliases; i++) {
-        out->aliases[i].mode = e->aliases[i].mode;
-        out->aliases[i].text = dup_str(a, e->aliases[i].text, &oom);
-    }
-    for (size_t i = 0; i < e->n_attrs; i++) {
-        out->attrs[i].key = dup_str(a, e->attrs[i].key, &oom);
-        out->attrs[i].val = dup_str(a, e->attrs[i].val, &oom);
-    }
-    return oom ? NT_ENOMEM : NT_OK;
-}
-
 /* Records the latest state of an id: `put` (copied), or a delete of `id`. */
 static nt_err log_set(edit_log *l, const ent_entry *put, nt_str id, uint64_t version) {
     edit x = {.deleted = put == NULL, .version = version};
@@ -203,7 +180,7 @@ static nt_err log_set(edit_log *l, const ent_entry *put, nt_str id, uint64_t ver
     if (!l->a && !(l->a = arena_new(0)))
         return NT_ENOMEM;
     if (put)
-        rc = entry_copy(l->a, put, &x.e);
+        rc = ent_copy(put, l->a, &x.e);
     else {
         bool oom = false;
         x.e.id = dup_str(l->a, id, &oom);

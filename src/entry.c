@@ -397,3 +397,34 @@ nt_str ent_attr_get(const ent_entry *e, const char *key) {
             return e->attrs[i].val;
     return (nt_str){NULL, 0};
 }
+
+static nt_str dup_str(arena *a, nt_str s, bool *oom) {
+    char *p = arena_strndup(a, s.p ? s.p : "", s.n);
+    if (!p)
+        *oom = true;
+    return (nt_str){p ? p : "", p ? s.n : 0};
+}
+
+nt_err ent_copy(const ent_entry *e, arena *a, ent_entry *out) {
+    bool oom = false;
+    ent_entry x = *e;
+    x.id = dup_str(a, e->id, &oom);
+    x.subtype = dup_str(a, e->subtype, &oom);
+    x.name = dup_str(a, e->name, &oom);
+    x.aliases = arena_calloc(a, e->n_aliases ? e->n_aliases : 1, sizeof(ent_alias));
+    x.attrs = arena_calloc(a, e->n_attrs ? e->n_attrs : 1, sizeof(ent_attr));
+    if (!x.aliases || !x.attrs)
+        return NT_ENOMEM;
+    for (size_t i = 0; i < e->n_aliases; i++) {
+        x.aliases[i].mode = e->aliases[i].mode;
+        x.aliases[i].text = dup_str(a, e->aliases[i].text, &oom);
+    }
+    for (size_t i = 0; i < e->n_attrs; i++) {
+        x.attrs[i].key = dup_str(a, e->attrs[i].key, &oom);
+        x.attrs[i].val = dup_str(a, e->attrs[i].val, &oom);
+    }
+    if (oom)
+        return NT_ENOMEM;
+    *out = x;
+    return NT_OK;
+}

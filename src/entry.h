@@ -68,6 +68,9 @@ nt_err ent_encode(const ent_entry *e, arena *a, nt_str *out);
 nt_err ent_decode(nt_str rec, arena *a, ent_entry *out);
 /* Formats `e` as one TSV line (no newline) in the arena. NT_ENOMEM. */
 nt_err ent_format_tsv(const ent_entry *e, arena *a, nt_str *out);
+/* Deep-copies e into arena a: *out owns nothing outside a (strings borrowed from a JSON
+ * value or a read transaction become arena strings). NT_ENOMEM. */
+nt_err ent_copy(const ent_entry *e, arena *a, ent_entry *out);
 /* The value of attribute `key`, or {NULL,0}. */
 nt_str ent_attr_get(const ent_entry *e, const char *key);
 
