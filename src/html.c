@@ -106,8 +106,11 @@ static void text_node(hx *h, const GumboText *t) {
         size_t cl;
         if (orig[i] == '&') {
             size_t semi = i + 1;
-            while (semi < on && semi - i < 40 && orig[semi] != ';' && orig[semi] != '&' &&
-                   orig[semi] != ' ' && orig[semi] != '<')
+            /* a reference is ASCII letters, digits and '#': stopping at anything else
+             * keeps ref_end on a code point boundary (found by fuzz_html) */
+            while (semi < on && semi - i < 40 &&
+                   (orig[semi] == '#' || ((orig[semi] | 32) >= 'a' && (orig[semi] | 32) <= 'z') ||
+                    (orig[semi] >= '0' && orig[semi] <= '9')))
                 semi++;
             size_t ref_end = semi < on && orig[semi] == ';' ? semi + 1 : semi;
             if ((unsigned char)dec[j] != '&' || (ref_end > i + 1 && orig[i + 1] != ' ')) {
