@@ -215,13 +215,16 @@ static bool may_start_relative(const tok_doc *d, size_t i) {
         return true;
     if (!(f & TOK_WORD))
         return false;
-    switch (d->fold[d->toks[i].fold_off]) {
-        case 'm': case 't': case 'w': case 'f': case 's': case 'y': case 'l': case 'n':
-        case 'o': case 'e': case 'a':
-            return true;
-        default:
-            return false;
-    }
+    nt_str w = tok_fold(d, i);
+    if (w.n >= 5 && memcmp(w.p + w.n - 3, "day", 3) == 0)
+        return true; /* weekdays, today, yesterday */
+    if (w.n == 4)
+        return !memcmp(w.p, "last", 4) || !memcmp(w.p, "this", 4) || !memcmp(w.p, "next", 4) ||
+               !memcmp(w.p, "four", 4) || !memcmp(w.p, "five", 4) || !memcmp(w.p, "nine", 4);
+    if (w.n == 7)
+        return !memcmp(w.p, "tonight", 7);
+    return (w.n == 1 && w.p[0] == 'a') || (w.n == 3 && strchr("otsf", w.p[0])) ||
+           (w.n == 5 && strchr("tse", w.p[0])); /* one two six ten / three seven eight */
 }
 
 static size_t try_relative(const tok_doc *d, size_t i, size_t end, const anchor *an, arena *a,
