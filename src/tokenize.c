@@ -30,8 +30,10 @@ static const char *const abbrev_other[] = {
     "Va", "Wash", "Wis", "Wyo", "al", "Gov't", "Univ", "Assn", "Mfg", "Intl"};
 
 static int in_list(const char *const *list, size_t n, const char *p, size_t len) {
+    if (len == 0 || len > 6) /* no abbreviation is longer */
+        return 0;
     for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
+        if (list[i][0] == p[0] && strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
             return 1;
     return 0;
 }
