@@ -6,6 +6,7 @@
 
 #include "normalize.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -536,6 +537,7 @@ nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
         e->flags = x->flags;
         memcpy(e->country, x->country, 3);
         e->population = x->population;
+        e->pop_score = (float)(5 * log10((double)x->population + 1));
         e->attr_begin = x->attr_begin;
         e->n_attrs = x->n_attrs;
         s->counts[x->type]++;

@@ -30,6 +30,7 @@ typedef struct snap_entity {
     char country[3];            /* ISO alpha-2 or "" */
     uint32_t population;
     uint32_t attr_begin, n_attrs;
+    float pop_score;            /* 5·log10(population + 1), precomputed for the resolver */
 } snap_entity;
 
 /* Returns a new, empty builder. NT_ENOMEM. */

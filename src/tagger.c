@@ -88,7 +88,7 @@ static double prior(const snap_entity *e, const gaz_out *o) {
         else if (e->flags & SNAP_PLACE_ADMIN)
             p = 62;
         else
-            p = 40 + 5 * log10((double)e->population + 1);
+            p = 40 + e->pop_score;
         if (e->flags & SNAP_PLACE_CAPITAL)
             p += 10;
         if (e->flags & SNAP_MINOR)
@@ -265,7 +265,7 @@ static nt_err scan_and_resolve(tg_ctx *c) {
     size_t nm;
     gaz_match *gm;
     uint8_t *which;
-    c->cands = arena_calloc(c->a, d->n_toks + 1, sizeof(tg_cand));
+    c->cands = arena_alloc(c->a, (d->n_toks + 1) * sizeof(tg_cand)); /* written before read */
     size_t nents = snap_entity_count(c->s);
     (void)nents;
     c->strong_cap = 16;

@@ -221,7 +221,13 @@ static nt_err scan_tokens(struct tk *t) {
     nt_err rc;
     while (i < t->n) {
         size_t cl;
-        int32_t c = cp_at(t, i, &cl);
+        unsigned char b0 = (unsigned char)t->s[i];
+        if (b0 == ' ' || b0 == '\t' || b0 == '\r') { /* ASCII blanks: the common case */
+            pre |= TOK_SPACE_BEFORE;
+            i++;
+            continue;
+        }
+        int32_t c = b0 < 0x80 ? (cl = 1, (int32_t)b0) : cp_at(t, i, &cl);
         norm_class k = norm_classify(c);
         if (k == NORM_SPACE || c == 0) {
             pre |= TOK_SPACE_BEFORE;
