@@ -341,7 +341,9 @@ nt_err jio_parse_request(const char *body, size_t n, json_t **root, jio_request 
     const char *k;
     json_t *v;
     jio_request_init(r);
-    *root = json_loadb(body, n, JSON_REJECT_DUPLICATES, &err);
+    /* JSON_ALLOW_NUL: "\\u0000" in a text is a NUL character like any other (it tokenizes
+     * as a space); every string is read with its length, never as a C string */
+    *root = json_loadb(body, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
     if (!*root) {
         char m[200];
         snprintf(m, sizeof(m), "malformed JSON at line %d, column %d: %s", err.line, err.column, err.text);
