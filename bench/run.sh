@@ -27,6 +27,8 @@ ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(pkg-c
   $(pkg-config --libs libmicrohttpd jansson libutf8proc gumbo) -llmdb -lpthread -lm || exit 1
 declare -A E
 while read -r k v; do E[$k]=$v; done < <(taskset -c 0 "$tmp/bench_engine" "$DB" models "$corpus" "$SECS")
+declare -A N
+while read -r k v; do N[$k]=$v; done < <(BENCH_NO_EVENTS=1 taskset -c 0 "$tmp/bench_engine" "$DB" models "$corpus" "$SECS")
 
 # daemon: start to ready, peak RSS, HTTP load
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -55,6 +57,7 @@ printf '\nnewstag bench — corpus: %s (%s docs, %s bytes); %s s per measurement
 printf '| %-34s | %-14s | %-12s |\n' "measure" "newstag" "peers"
 printf '|%s|%s|%s|\n' "------------------------------------" "----------------" "--------------"
 printf '| %-34s | %-14s | %-12s |\n' "engine throughput, 1 core (MB/s)" "${E[mb_per_s]}" ""
+printf '| %-34s | %-14s | %-12s |\n' "  entities only, no events (MB/s)" "${N[mb_per_s]}" ""
 while read -r name mbs dps ents; do [ -n "$name" ] && printf '| %-34s | %-14s | %-12s |\n' "  $name (MB/s)" "" "$mbs"; done <<<"$peers"
 printf '| %-34s | %-14s | %-12s |\n' "engine docs/s, 1 core" "${E[docs_per_s]}" ""
 while read -r name mbs dps ents; do [ -n "$name" ] && printf '| %-34s | %-14s | %-12s |\n' "  $name (docs/s)" "" "$dps"; done <<<"$peers"
