@@ -10,10 +10,18 @@
 
 #include <string.h>
 
+uint64_t gaz_hash(const char *p, size_t n) {
+    return gaz__fnv(p, n);
+}
+
 uint32_t gaz_token_id(const gaz_db *db, nt_str f) {
+    return gaz_token_id_h(db, f, gaz__fnv(f.p, f.n));
+}
+
+uint32_t gaz_token_id_h(const gaz_db *db, nt_str f, uint64_t hash) {
     if (!db->n_slots)
         return 0;
-    uint32_t h = gaz__hash32(f.p, f.n), mask = db->n_slots - 1;
+    uint32_t h = (uint32_t)hash ? (uint32_t)hash : 1, mask = db->n_slots - 1;
     /* bounded by the table size: a loaded table may be full (no empty slot to stop at) */
     for (uint32_t i = h & mask, probes = 0; probes < db->n_slots; i = (i + 1) & mask, probes++) {
         const gaz_vslot *s = &db->slots[i];
@@ -110,13 +118,22 @@ size_t gaz_scratch_size(size_t n_toks) {
 
 nt_err gaz_scan(const gaz_db *db, const tok_doc *doc, void *scratch, gaz_match *out,
                 size_t cap, size_t *n_out) {
+    return gaz_scan_h(db, doc, NULL, scratch, out, cap, n_out);
+}
+
+nt_err gaz_scan_h(const gaz_db *db, const tok_doc *doc, const uint64_t *hashes, void *scratch,
+                  gaz_match *out, size_t cap, size_t *n_out) {
     uint32_t *ids = scratch;
     size_t n = doc->n_toks, m = 0;
     *n_out = 0;
     if (!db->n_nodes)
         return NT_OK;
-    for (size_t i = 0; i < n; i++)
-        ids[i] = (doc->toks[i].flags & TOK_HYPHEN) ? UINT32_MAX : gaz_token_id(db, tok_fold(doc, i));
+    for (size_t i = 0; i < n; i++) {
+        nt_str f = tok_fold(doc, i);
+        ids[i] = (doc->toks[i].flags & TOK_HYPHEN)
+                     ? UINT32_MAX
+                     : gaz_token_id_h(db, f, hashes ? hashes[i] : gaz__fnv(f.p, f.n));
+    }
     for (size_t i = 0; i < n;) {
         if (ids[i] == 0 || ids[i] == UINT32_MAX) {
             i++;

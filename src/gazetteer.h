@@ -74,6 +74,14 @@ size_t gaz_node_outs(const gaz_db *db, uint32_t node, const gaz_out **outs);
 bool gaz_case_ok(const gaz_out *o, const tok_doc *doc, uint32_t ts, uint32_t te);
 /* Token id of a folded token, 0 if no alias uses it. */
 uint32_t gaz_token_id(const gaz_db *db, nt_str folded);
+/* FNV-1a 64 of bytes: computed once per token and shared by the matcher and the word
+ * lists (snap_word_bits_h), which hash the same way. */
+uint64_t gaz_hash(const char *p, size_t n);
+/* As gaz_token_id with the token's gaz_hash already computed. */
+uint32_t gaz_token_id_h(const gaz_db *db, nt_str folded, uint64_t hash);
+/* As gaz_scan, with `hashes` (doc->n_toks gaz_hash values of the folded tokens) or NULL. */
+nt_err gaz_scan_h(const gaz_db *db, const tok_doc *doc, const uint64_t *hashes, void *scratch,
+                  gaz_match *out, size_t cap, size_t *n_out);
 /* Trie node reached by the folded token sequence of `alias`, or 0 when none.
  * Uses `a` for tokenizing. */
 uint32_t gaz_lookup(const gaz_db *db, nt_str alias, arena *a);

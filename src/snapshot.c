@@ -59,12 +59,12 @@ static void strset_free(strset *s) {
     memset(s, 0, sizeof(*s));
 }
 
-/* Finds `key` → its index, or -1. */
-static int64_t strset_find(const strset *s, const pool *pl, nt_str key) {
+/* Finds `key` (whose hash_str is `h`) → its index, or -1. */
+static int64_t strset_find_h(const strset *s, const pool *pl, nt_str key, uint64_t h) {
     if (!s->cap)
         return -1;
     uint32_t mask = s->cap - 1;
-    for (uint32_t i = (uint32_t)hash_str(key.p, key.n) & mask;; i = (i + 1) & mask) {
+    for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask) {
         uint32_t v = s->slots[i];
         if (!v)
             return -1;
@@ -72,6 +72,10 @@ static int64_t strset_find(const strset *s, const pool *pl, nt_str key) {
         if (r->len == key.n && memcmp(pl->p + r->off, key.p, key.n) == 0)
             return v - 1;
     }
+}
+
+static int64_t strset_find(const strset *s, const pool *pl, nt_str key) {
+    return strset_find_h(s, pl, key, hash_str(key.p, key.n));
 }
 
 static nt_err strset_rehash(strset *s, const pool *pl, uint32_t ncap) {
@@ -470,9 +474,13 @@ static nt_err build_word_bits(snap *s) {
 }
 
 uint32_t snap_word_bits(const snap *s, nt_str w) {
+    return snap_word_bits_h(s, w, hash_str(w.p, w.n));
+}
+
+uint32_t snap_word_bits_h(const snap *s, nt_str w, uint64_t hash) {
     if (s->base)
-        return snap_word_bits(s->base, w);
-    int64_t f = strset_find(&s->words, &s->pl, w);
+        return snap_word_bits_h(s->base, w, hash);
+    int64_t f = strset_find_h(&s->words, &s->pl, w, hash);
     return f < 0 ? 0 : s->word_bits[f];
 }
 

@@ -107,6 +107,8 @@ enum snap_word_bit {
 };
 /* Bits of enum snap_word_bit for folded word `w` (0 if it is in no list). */
 uint32_t snap_word_bits(const snap *s, nt_str w);
+/* As snap_word_bits with w's gaz_hash (FNV-1a 64) already computed. */
+uint32_t snap_word_bits_h(const snap *s, nt_str w, uint64_t hash);
 /* True if `w` (folded) is a common English word. */
 bool snap_is_common(const snap *s, nt_str w);
 /* The compiled event rules, borrowed from s (valid while s lives), or NULL if none. */

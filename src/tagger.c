@@ -214,7 +214,7 @@ static nt_err scan_all(tg_ctx *c, gaz_match **out, uint8_t **which, size_t *n_ou
             continue;
         if (!(gm[k] = arena_alloc(c->a, (d->n_toks + 1) * sizeof(gaz_match))))
             return NT_ENOMEM;
-        nt_err rc = gaz_scan(g[k], d, scratch, gm[k], d->n_toks + 1, &n[k]);
+        nt_err rc = gaz_scan_h(g[k], d, c->hash, scratch, gm[k], d->n_toks + 1, &n[k]);
         if (rc != NT_OK)
             return rc;
     }
@@ -586,10 +586,14 @@ nt_err tagger_run(const snap *s, const char *text, size_t len, const tagger_opts
     out->doc = c.doc;
     if (c.doc.n_toks == 0)
         return NT_OK;
-    if (!(c.wb = arena_alloc(a, c.doc.n_toks * sizeof(uint32_t))))
+    if (!(c.wb = arena_alloc(a, c.doc.n_toks * sizeof(uint32_t))) ||
+        !(c.hash = arena_alloc(a, c.doc.n_toks * sizeof(uint64_t))))
         return NT_ENOMEM;
-    for (size_t i = 0; i < c.doc.n_toks; i++)
-        c.wb[i] = (c.doc.toks[i].flags & TOK_WORD) ? snap_word_bits(s, tok_fold(&c.doc, i)) : 0;
+    for (size_t i = 0; i < c.doc.n_toks; i++) { /* one hash per token, for both lookups */
+        nt_str f = tok_fold(&c.doc, i);
+        c.hash[i] = gaz_hash(f.p, f.n);
+        c.wb[i] = (c.doc.toks[i].flags & TOK_WORD) ? snap_word_bits_h(s, f, c.hash[i]) : 0;
+    }
     if ((rc = mark_headlines(&c)) != NT_OK || (rc = scan_and_resolve(&c)) != NT_OK ||
         (rc = filter_cands(&c)) != NT_OK || (rc = sports_teams(&c)) != NT_OK ||
         (rc = names_run(&c)) != NT_OK ||
