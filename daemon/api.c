@@ -538,7 +538,8 @@ out:
 
 /* ---- GET routes ----------------------------------------------------------------- */
 
-static nt_err reply_new(http_req *rq, int status, json_t *j) {
+/* Replies with j and drops it (takes ownership of j, even on error; NULL = NT_ENOMEM). */
+nt_err api__reply_new(http_req *rq, int status, json_t *j) {
     nt_err rc;
 
     if (!j)
@@ -551,7 +552,7 @@ static nt_err reply_new(http_req *rq, int status, json_t *j) {
 static nt_err h_health(api *a, http_req *rq, api_fail *f) {
     (void)a;
     (void)f;
-    return reply_new(rq, 200, json_pack("{ss}", "status", "ok"));
+    return api__reply_new(rq, 200, json_pack("{ss}", "status", "ok"));
 }
 
 static nt_err h_ready(api *a, http_req *rq, api_fail *f) {
@@ -560,7 +561,7 @@ static nt_err h_ready(api *a, http_req *rq, api_fail *f) {
 
     if (!ref)
         return api__fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
-    rc = reply_new(rq, 200,
+    rc = api__reply_new(rq, 200,
                    json_pack("{ss s{sIsI}}", "status", "ready", "dictionary", "version",
                              (json_int_t)snap_version(model_ref_snap(ref)), "entities",
                              (json_int_t)snap_entity_count(model_ref_snap(ref))));
@@ -623,7 +624,7 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f) {
     (void)f;
     model_get_info(a->m, &mi);
     dj = ref ? dictionary_json(model_ref_snap(ref), &mi) : json_null();
-    rc = reply_new(
+    rc = api__reply_new(
         rq, 200,
         json_pack("{ss ss s{ss ss} so so s{sI sI} s{sI sI sI sI sI}}", "name", "newstag",
                   "version", NT_VERSION, "build", "date", a->build_date, "compiler",

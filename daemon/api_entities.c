@@ -154,15 +154,6 @@ nt_err api__ent_check_bulk(api *a, http_req *rq, api_fail *f) {
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-static nt_err reply_new(http_req *rq, int status, json_t *j) {
-    nt_err rc;
-
-    if (!j)
-        return NT_ENOMEM;
-    rc = http_reply_json(rq, status, j);
-    json_decref(j);
-    return rc;
-}
 
 static nt_err add_version_header(http_req *rq, uint64_t version) {
     char v[24];
@@ -280,7 +271,7 @@ nt_err api__ent_get(api *a, http_req *rq, api_fail *f) {
     if (rc != NT_OK)
         return api__fail(f, rc, 500, NULL, "reading the dictionary failed: %s",
                      nt_strerror(rc));
-    return reply_new(rq, 200, jio_entry(&e));
+    return api__reply_new(rq, 200, jio_entry(&e));
 }
 
 /* ---- GET /v1/entities?q=&type=&limit=&cursor= ----------------------------------- */
@@ -363,7 +354,7 @@ nt_err api__ent_search(api *a, http_req *rq, api_fail *f) {
         }
     if (!list)
         return api__fail(f, NT_ENOMEM, 503, NULL, "out of memory while rendering the result");
-    return reply_new(rq, 200,
+    return api__reply_new(rq, 200,
                      json_pack("{so so sI sI}", "entities", list, "next_cursor",
                                next.n ? json_stringn(next.p, next.n) : json_null(),
                                "count", (json_int_t)n, "version", (json_int_t)version));
@@ -392,7 +383,7 @@ nt_err api__ent_put(api *a, http_req *rq, api_fail *f) {
     if ((rc = add_version_header(rq, version)) != NT_OK ||
         (!ed.existed && (rc = http_req_add_header(rq, "Location", loc)) != NT_OK))
         return rc;
-    return reply_new(rq, ed.existed ? 200 : 201,
+    return api__reply_new(rq, ed.existed ? 200 : 201,
                      json_pack("{ss sI so}", "status", ed.existed ? "updated" : "created",
                                "version", (json_int_t)version, "entity", jio_entry(&e)));
 }

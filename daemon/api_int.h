@@ -36,6 +36,8 @@ void api__fail_init(api_fail *f);
  * returns rc, so handlers can write `return api__fail(f, rc, 422, "x", "…")`. */
 nt_err api__fail(api_fail *f, nt_err rc, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Replies with j and drops it: takes ownership of j, even on error; NULL = NT_ENOMEM. */
+nt_err api__reply_new(http_req *rq, int status, json_t *j);
 /* The {"code","message",...} object of a failure and its HTTP status in *status. NULL
  * on OOM. */
 json_t *api__fail_json(nt_err rc, const api_fail *f, int *status);
