@@ -21,11 +21,11 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 WORKDIR /app
 COPY --from=build /src/build/newstagd /src/build/newstag /usr/local/bin/
 COPY --from=build /src/models /app/models
-COPY --from=build /src/docs/openapi.yaml /app/docs/openapi.yaml
+COPY --from=build /src/docs/openapi.yaml /src/docs/demo.html /app/docs/
 COPY --from=build --chown=newstag:newstag /out/data /app/data
 USER newstag
 EXPOSE 8080
 ENV NEWSTAG_PORT=8080 NEWSTAG_DB=/app/data/newstag.mdb NEWSTAG_MODELS=/app/models
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
-CMD ["newstagd", "--listen", "0.0.0.0", "--port", "8080", "--db", "/app/data/newstag.mdb", "--models", "/app/models", "--openapi", "/app/docs/openapi.yaml"]
+CMD ["newstagd", "--listen", "0.0.0.0", "--port", "8080", "--db", "/app/data/newstag.mdb", "--models", "/app/models", "--openapi", "/app/docs/openapi.yaml", "--demo", "/app/docs/demo.html"]

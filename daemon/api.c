@@ -29,6 +29,7 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f);
 static nt_err h_health(api *a, http_req *rq, api_fail *f);
 static nt_err h_ready(api *a, http_req *rq, api_fail *f);
 static nt_err h_openapi(api *a, http_req *rq, api_fail *f);
+static nt_err h_demo(api *a, http_req *rq, api_fail *f);
 static nt_err h_metrics(api *a, http_req *rq, api_fail *f);
 
 static const struct route {
@@ -45,6 +46,7 @@ static const struct route {
     {"GET", "/healthz", h_health, NULL, false},
     {"GET", "/readyz", h_ready, NULL, false},
     {"GET", "/openapi.yaml", h_openapi, NULL, false},
+    {"GET", "/", h_demo, NULL, false},
     /* the dictionary (api_entities.c); a path ending in "/" "*" is a prefix: the id */
     {"GET", "/v1/entities", api__ent_search, NULL, false},
     {"POST", "/v1/entities", api__ent_bulk, api__ent_check_bulk, false},
@@ -640,6 +642,13 @@ static nt_err h_info(api *a, http_req *rq, api_fail *f) {
     return rc;
 }
 
+/* GET /: the demo page (docs/demo.html: one file, no external assets). */
+static nt_err h_demo(api *a, http_req *rq, api_fail *f) {
+    if (!a->demo)
+        return api__fail(f, NT_ENOTFOUND, 404, "not_found", "no demo page configured (--demo)");
+    return http_reply_static(rq, 200, "text/html; charset=utf-8", a->demo, a->demo_len);
+}
+
 static nt_err h_openapi(api *a, http_req *rq, api_fail *f) {
     if (!a->openapi)
         return api__fail(f, NT_ENOTFOUND, 404, "not_found", "no OpenAPI file is installed");
@@ -732,6 +741,8 @@ nt_err api_new(const struct nt_config *c, model *m, api **out) {
                     "no OpenAPI file at %s: GET /openapi.yaml answers 404",
                     c->openapi_path);
     }
+    if (c->demo_path[0] && loader_read_file(c->demo_path, &a->demo, &a->demo_len) != NT_OK)
+        log_msg(LOG_WARN, "api", "no demo page at %s: GET / answers 404", c->demo_path);
     *out = a;
     return NT_OK;
 }
@@ -740,6 +751,7 @@ void api_free(api *a) {
     if (!a)
         return;
     free(a->openapi);
+    free(a->demo);
     metrics_free(a->mx);
     free(a);
 }

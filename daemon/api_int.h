@@ -18,6 +18,8 @@ struct api {
     metrics *mx;   /* owned */
     char *openapi; /* contents of cfg->openapi_path, or NULL */
     size_t openapi_len;
+    char *demo;    /* contents of cfg->demo_path, or NULL */
+    size_t demo_len;
     time_t started;
     char build_date[32];
 };

@@ -46,6 +46,8 @@ static const struct cfg_def cfg_defs[] = {
      "models directory (rules, cue lists)"},
     {"openapi", "NEWSTAG_OPENAPI", CFG_STR, F(openapi_path), "docs/openapi.yaml", 0, 0,
      "OpenAPI file served at GET /openapi.yaml"},
+    {"demo", "NEWSTAG_DEMO", CFG_STR, F(demo_path), "docs/demo.html", 0, 0,
+     "demo page served at GET /"},
     {"port-file", "NEWSTAG_PORT_FILE", CFG_STR, F(port_file), "", 0, 0,
      "write the bound port to this file once listening"},
     {"max-body", "NEWSTAG_MAX_BODY", CFG_SIZE, F(max_body), "2M", 1, 1 * GiB,

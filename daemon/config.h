@@ -19,6 +19,7 @@ struct nt_config {
     char db_path[CFG_PATH_MAX];      /* LMDB environment directory */
     char models_dir[CFG_PATH_MAX];   /* rule files and cue lists; "" = built-ins */
     char openapi_path[CFG_PATH_MAX]; /* served at GET /openapi.yaml; "" = none */
+    char demo_path[CFG_PATH_MAX];    /* served at GET /; "" = none */
     char port_file[CFG_PATH_MAX];    /* write the bound port here once listening */
     size_t max_body;                 /* request body cap in bytes (413 past it) */
     size_t max_tokens;               /* tokens per request (413 past it); 0 = no cap */

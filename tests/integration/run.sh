@@ -138,7 +138,7 @@ done
 [ -x "$DAEMON" ] && [ -x "$CLI" ] || setup_failed "build $DAEMON and $CLI first (make)"
 "$CLI" import --db "$TMP/db" "$HERE"/fixtures/*.tsv >"$TMP/import.log" 2>&1 ||
     setup_failed "fixture import failed: $(cat "$TMP/import.log")"
-start main --db "$TMP/db" --openapi "$ROOT/docs/openapi.yaml" \
+start main --db "$TMP/db" --openapi "$ROOT/docs/openapi.yaml" --demo "$ROOT/docs/demo.html" \
     --cors-origins "https://cms.example" || setup_failed "the daemon did not start"
 P=$PORT_main
 U="http://127.0.0.1:$P"
@@ -165,6 +165,14 @@ if [ -f "$ROOT/docs/openapi.yaml" ]; then
     else
         fail openapi_yaml "status $st"
     fi
+fi
+
+st=$(req o "$U/")
+if [ "$st" = 200 ] && grep -qi '^content-type: text/html' "$TMP/o.h" && grep -q 'fetch("/v1/tag' "$TMP/o" &&
+    ! grep -Eq '(src|href)="https?://' "$TMP/o"; then
+    pass demo_page_self_contained
+else
+    fail demo_page_self_contained "status $st"
 fi
 
 # ---- tagging ---------------------------------------------------------------------
