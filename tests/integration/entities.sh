@@ -20,40 +20,9 @@ PASSED=0
 FAILED=0
 PIDS=()
 
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1 ($2)"; }
-
-# start NAME ARGS... : starts a daemon (environment as given by the caller), waits for
-# its port file and /readyz; sets PORT_<NAME>, PID_<NAME>.
-start() {
-    local name=$1 i port="" pid
-    shift
-    rm -f "$TMP/$name.port"
-    "$DAEMON" --listen 127.0.0.1 --port 0 --port-file "$TMP/$name.port" \
-        --models "$ROOT/models" "$@" 2>>"$TMP/$name.log" &
-    pid=$!
-    PIDS+=("$pid")
-    for i in $(seq 1 400); do
-        [ -s "$TMP/$name.port" ] && port=$(cat "$TMP/$name.port") && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    [ -n "$port" ] || { echo "daemon $name did not start: $(tail -3 "$TMP/$name.log")" >&2; return 1; }
-    for i in $(seq 1 600); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/readyz")" = 200 ] && break
-        sleep 0.05
-    done
-    printf -v "PORT_$name" '%s' "$port"
-    printf -v "PID_$name" '%s' "$pid"
-}
+REQ_TIMEOUT=60
+VALGRIND=0 # the live-visibility timings do not hold under valgrind
+. "$HERE/lib.sh"
 
 # stop PID : SIGTERM and wait (5 s at most).
 stop() {
@@ -61,13 +30,6 @@ stop() {
     kill -TERM "$1" 2>/dev/null
     for i in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
     wait "$1" 2>/dev/null
-}
-
-# req OUT CURL-ARGS... : body in $TMP/OUT, headers in $TMP/OUT.h; prints the status.
-req() {
-    local out=$1
-    shift
-    curl -sS --max-time 60 -o "$TMP/$out" -D "$TMP/$out.h" -w '%{http_code}' "$@" 2>"$TMP/$out.err"
 }
 
 # jcheck FILE EXPR : python3 evaluates EXPR with d = the JSON in FILE (lines = the
