@@ -182,6 +182,18 @@ static nt_err class_ref(ps *p, const tk *t, bool define, uint32_t *idx) {
 
 /* ---- statements ---- */
 
+/* The next word of a word list (class members, modality cues) → its word id; `expected`
+ * is the error message when the token is not a word. */
+static nt_err list_word(ps *p, const char *expected, uint32_t *id) {
+    tk *w = next(p);
+    nt_err rc;
+    if (w->kind != TK_WORD && w->kind != TK_QWORD)
+        return perr(p, w->col, expected, NULL);
+    if ((rc = word_id(p, w->s, id)) != NT_OK)
+        return rc == NT_ENOMEM ? rc : perr(p, w->col, "bad word%s", NULL);
+    return NT_OK;
+}
+
 static nt_err st_class(ps *p) {
     uint32_t ci;
     nt_err rc;
@@ -195,12 +207,9 @@ static nt_err st_class(ps *p) {
     if (peek(p)->kind == TK_END)
         return perr(p, peek(p)->col, "a class needs at least one word%s", NULL);
     while (peek(p)->kind != TK_END) {
-        tk *w = next(p);
         uint32_t id;
-        if (w->kind != TK_WORD && w->kind != TK_QWORD)
-            return perr(p, w->col, "expected a word%s", NULL);
-        if ((rc = word_id(p, w->s, &id)) != NT_OK)
-            return rc == NT_ENOMEM ? rc : perr(p, w->col, "bad word%s", NULL);
+        if ((rc = list_word(p, "expected a word%s", &id)) != NT_OK)
+            return rc;
         p->s->words[id].classes |= 1ull << ci;
     }
     return NT_OK;
@@ -442,12 +451,9 @@ static nt_err st_modality(ps *p) {
     if (peek(p)->kind == TK_END)
         return perr(p, peek(p)->col, "a modality line needs at least one cue%s", NULL);
     while (peek(p)->kind != TK_END) {
-        tk *c = next(p);
         uint32_t id;
-        if (c->kind != TK_WORD && c->kind != TK_QWORD)
-            return perr(p, c->col, "expected a cue word%s", NULL);
-        if ((rc = word_id(p, c->s, &id)) != NT_OK)
-            return rc == NT_ENOMEM ? rc : perr(p, c->col, "bad word%s", NULL);
+        if ((rc = list_word(p, "expected a cue word%s", &id)) != NT_OK)
+            return rc;
         p->s->words[id].mod[m] = (uint8_t)win;
     }
     return NT_OK;
