@@ -128,20 +128,8 @@ nt_err norm_fold(const char *s, size_t n, arena *a, nt_str *out) {
 }
 
 norm_class norm_classify(int32_t cp) {
-    if (cp < 0x80) {
-        if ((cp | 32) >= 'a' && (cp | 32) <= 'z')
-            return NORM_LETTER;
-        if (cp >= '0' && cp <= '9')
-            return NORM_DIGIT;
-        if (cp == ' ' || (cp >= 9 && cp <= 13))
-            return NORM_SPACE;
-        if (cp < 0x20 || cp == 0x7F)
-            return NORM_OTHER;
-        if (cp == '$' || cp == '+' || cp == '<' || cp == '=' || cp == '>' || cp == '^' ||
-            cp == '`' || cp == '|' || cp == '~')
-            return NORM_OTHER;
-        return NORM_PUNCT;
-    }
+    if (cp < 0x80)
+        return cp < 0 ? NORM_OTHER : norm_class_ascii((unsigned)cp);
     switch (utf8proc_category(cp)) {
         case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
         case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:

@@ -28,6 +28,22 @@ size_t norm_fold_cp(int32_t cp, char *out);
 nt_err norm_fold(const char *s, size_t n, arena *a, nt_str *out);
 
 norm_class norm_classify(int32_t cp);
+
+/* norm_classify() for an ASCII byte (< 0x80), inline for the tokenizer's hot loops. */
+static inline norm_class norm_class_ascii(unsigned b) {
+    if ((b | 32) - 'a' < 26u)
+        return NORM_LETTER;
+    if (b - '0' < 10u)
+        return NORM_DIGIT;
+    if (b == ' ' || b - 9 < 5u)
+        return NORM_SPACE;
+    if (b < 0x20 || b == 0x7F)
+        return NORM_OTHER;
+    if (b == '$' || b == '+' || b == '<' || b == '=' || b == '>' || b == '^' || b == '`' ||
+        b == '|' || b == '~')
+        return NORM_OTHER;
+    return NORM_PUNCT;
+}
 /* True for upper- and title-case letters. */
 bool norm_is_upper(int32_t cp);
 /* True for lower-case letters. */

@@ -17,24 +17,49 @@ struct tk {
     size_t cap_toks, cap_fold, fold_len, max_tokens;
 };
 
-/* Abbreviations whose '.' belongs to the word. TITLE ones never end a sentence. */
-static const char *const abbrev_title[] = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Cpl",
-    "Adm", "Brig", "Cmdr", "Gov", "Sen", "Rep", "Rev", "St", "Mt", "Pres", "Supt", "Insp",
-    "Fr", "Hon", "Messrs", "Lieut", "Gens", "Pvt", "Cdr", "Sr", "Jr", "No", "vs", "Nos"};
-static const char *const abbrev_other[] = {
-    "Inc", "Corp", "Ltd", "Co", "Bros", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
-    "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "approx", "Dept", "est", "Ave", "Rd", "Blvd",
-    "Plc", "plc", "Pte", "Cie", "Ind", "Ala", "Ariz", "Calif", "Colo", "Conn", "Fla", "Ill",
-    "Kan", "Mass", "Mich", "Minn", "Miss", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex",
-    "Va", "Wash", "Wis", "Wyo", "al", "Gov't", "Univ", "Assn", "Mfg", "Intl"};
+/* ASCII word characters for the hot loops, as norm_classify() has them (a unit test
+ * checks every byte): upper- and lower-case letters and digits; 0 = anything else. */
+enum { AU = 1, AL = 2, AD = 4, A_WORDY = AU | AL | AD, CASELESS = 8 };
+static const uint8_t ascii_cls[128] = {
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    AD, AD, AD, AD, AD, AD, AD, AD, AD, AD, 0,  0,  0,  0,  0,  0,
+    0,  AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU,
+    AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, 0,  0,  0,  0,  0,
+    0,  AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL,
+    AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, 0,  0,  0,  0,  0};
 
+/* Abbreviations whose '.' belongs to the word, sorted bytewise for in_list()'s binary
+ * search. TITLE ones never end a sentence. */
+static const char *const abbrev_title[] = {
+    "Adm", "Brig", "Capt", "Cdr", "Cmdr", "Col", "Cpl", "Dr", "Fr", "Gen", "Gens", "Gov",
+    "Hon", "Insp", "Jr", "Lieut", "Lt", "Maj", "Messrs", "Mr", "Mrs", "Ms", "Mt", "No",
+    "Nos", "Pres", "Prof", "Pvt", "Rep", "Rev", "Sen", "Sgt", "Sr", "St", "Supt", "vs"};
+static const char *const abbrev_other[] = {
+    "Ala", "Apr", "Ariz", "Assn", "Aug", "Ave", "Blvd", "Bros", "Calif", "Cie", "Co",
+    "Colo", "Conn", "Corp", "Dec", "Dept", "Feb", "Fla", "Gov't", "Ill", "Inc", "Ind",
+    "Intl", "Jan", "Jul", "Jun", "Kan", "Ltd", "Mar", "Mass", "Mfg", "Mich", "Minn", "Miss",
+    "Nev", "Nov", "Oct", "Okla", "Ore", "Pa", "Plc", "Pte", "Rd", "Sep", "Sept", "Tenn",
+    "Tex", "Univ", "Va", "Wash", "Wis", "Wyo", "al", "approx", "est", "etc", "plc"};
+
+/* Binary search of the sorted `list` for the n bytes at p. */
 static int in_list(const char *const *list, size_t n, const char *p, size_t len) {
     if (len == 0 || len > 6) /* no abbreviation is longer */
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (list[i][0] == p[0] && strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(list[mid], p, len);
+        if (c == 0)
+            c = list[mid][len] != '\0'; /* a longer entry sorts after p */
+        if (c == 0)
             return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
 
@@ -48,7 +73,7 @@ static int32_t cp_at(const struct tk *t, size_t i, size_t *cl) {
 
 static norm_class cls_at(const struct tk *t, size_t i) {
     if (i < t->n && (unsigned char)t->s[i] < 0x80)
-        return norm_classify((unsigned char)t->s[i]);
+        return norm_class_ascii((unsigned char)t->s[i]);
     size_t cl;
     int32_t c = cp_at(t, i, &cl);
     return c < 0 ? NORM_OTHER : norm_classify(c);
@@ -58,7 +83,9 @@ static int is_wordy(norm_class c) {
     return c == NORM_LETTER || c == NORM_MARK || c == NORM_DIGIT;
 }
 
-static nt_err push(struct tk *t, size_t start, size_t end, uint16_t flags) {
+/* Appends token [start,end) with its folded form. The ASCII loop keeps everything in
+ * locals: stores through `fold` could alias the tk and doc fields otherwise. */
+static nt_err push(struct tk *t, size_t start, size_t end, uint16_t flags, uint16_t nl) {
     tok_doc *d = t->d;
     if (t->max_tokens && d->n_toks >= t->max_tokens)
         return NT_ELIMIT;
@@ -71,57 +98,51 @@ static nt_err push(struct tk *t, size_t start, size_t end, uint16_t flags) {
         d->toks = nt;
         t->cap_toks = nc;
     }
-    tok_token *k = &d->toks[d->n_toks++];
-    memset(k, 0, sizeof(*k));
-    k->start = (uint32_t)start;
-    k->end = (uint32_t)end;
-    k->fold_off = (uint32_t)t->fold_len;
-    int seen_letter = 0, has_lower = 0, has_upper = 0;
+    const unsigned char *s = (const unsigned char *)t->s;
+    char *fold = d->fold;
+    size_t fl = t->fold_len, cap = t->cap_fold;
+    unsigned cases = 0, first = 0; /* AU|AL of all letters, and of the first one */
     for (size_t i = start; i < end;) {
-        unsigned char b = (unsigned char)t->s[i];
+        unsigned b = s[i];
         if (b < 0x80) { /* ASCII fast path: fold and classify inline */
-            if (t->fold_len + 1 > t->cap_fold)
+            if (fl == cap)
                 return NT_ELIMIT;
-            int up = b >= 'A' && b <= 'Z', lo = b >= 'a' && b <= 'z';
-            t->d->fold[t->fold_len++] = (char)(up ? b + 32 : (b == '`' ? '\'' : b));
-            if (up || lo) {
-                if (!seen_letter)
-                    flags |= up ? TOK_CAP : TOK_LOWER;
-                seen_letter = 1;
-                has_lower |= lo;
-                has_upper |= up;
-                flags |= TOK_WORD;
-            }
+            unsigned k = ascii_cls[b] & (AU | AL);
+            fold[fl++] = (char)(k == AU ? b + 32 : b == '`' ? '\'' : b);
+            cases |= k;
+            first = first ? first : k;
             i++;
             continue;
         }
         size_t cl;
         int32_t c = utf8_decode(t->s, t->n, i, &cl);
         char buf[NORM_MAX_FOLD];
-        size_t fl = norm_fold_cp(c, buf);
-        if (t->fold_len + fl > t->cap_fold)
+        size_t n = norm_fold_cp(c, buf);
+        if (n > cap - fl)
             return NT_ELIMIT; /* pathological expansion; documented limit */
-        memcpy(t->d->fold + t->fold_len, buf, fl);
-        t->fold_len += fl;
+        memcpy(fold + fl, buf, n);
+        fl += n;
         if (norm_classify(c) == NORM_LETTER) {
-            int up = norm_is_upper(c), lo = norm_is_lower(c);
-            if (!seen_letter) {
-                if (up)
-                    flags |= TOK_CAP;
-                else if (lo)
-                    flags |= TOK_LOWER;
-            }
-            seen_letter = 1;
-            has_lower |= lo;
-            has_upper |= up;
-            flags |= TOK_WORD;
+            /* a caseless letter (Arabic, CJK) counts as a letter without a case */
+            unsigned k = norm_is_upper(c) ? AU : norm_is_lower(c) ? AL : 0;
+            cases |= k | CASELESS;
+            first = first ? first : k | CASELESS;
         }
         i += cl;
     }
-    if (seen_letter && !has_lower && has_upper)
-        flags |= TOK_ALLCAP;
-    k->fold_len = (uint32_t)(t->fold_len - k->fold_off);
-    k->flags = flags;
+    if (first) {
+        flags |= TOK_WORD | (first & AU ? TOK_CAP : first & AL ? TOK_LOWER : 0);
+        if ((cases & (AU | AL)) == AU)
+            flags |= TOK_ALLCAP;
+    }
+    tok_token *k = &d->toks[d->n_toks++];
+    *k = (tok_token){.start = (uint32_t)start,
+                     .end = (uint32_t)end,
+                     .fold_off = (uint32_t)t->fold_len,
+                     .fold_len = (uint32_t)(fl - t->fold_len),
+                     .flags = flags,
+                     .nl = nl};
+    t->fold_len = fl;
     return NT_OK;
 }
 
@@ -215,9 +236,61 @@ static size_t abbrev_end(const struct tk *t, size_t start, size_t end) {
     return end;
 }
 
+/* The common case in one pass: a word or number of ASCII letters and digits that ends at a
+ * space, at plain punctuation or at the end of the text is scanned, folded and appended.
+ * Returns its end, or 0 with nothing appended when the general path must decide
+ * (non-ASCII, an apostrophe, a number separator, an abbreviation dot, or no room). */
+static size_t fast_word(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
+    tok_doc *d = t->d;
+    if (d->n_toks == t->cap_toks || (t->max_tokens && d->n_toks >= t->max_tokens))
+        return 0;
+    const unsigned char *s = (const unsigned char *)t->s;
+    size_t n = t->n, e = i, fl = t->fold_len, cap = t->cap_fold;
+    char *fold = d->fold;
+    while (e < n && s[e] < 0x80 && (ascii_cls[s[e]] & A_WORDY))
+        e++;
+    if (e - i > cap - fl)
+        return 0;
+    unsigned cases = 0, first = 0;
+    char *out = fold + fl;
+    for (size_t k = i; k < e; k++) { /* lower-case: set bit 5 of upper-case letters */
+        unsigned b = s[k], c = ascii_cls[b];
+        out[k - i] = (char)(b | (c & AU) << 5);
+        cases |= c;
+    }
+    fl += e - i;
+    cases &= AU | AL;
+    for (size_t k = i; k < e && !first; k++)
+        first = ascii_cls[s[k]] & (AU | AL);
+    int is_num = ascii_cls[s[i]] == AD;
+    if (e < n) {
+        unsigned b = s[e];
+        if (b >= 0x80 || b == '\'' || b == '`')
+            return 0;
+        if (is_num ? (b == ',' || b == '.' || b == ':' || b == '/' || b == '-')
+                   : (b == '.' && abbrev_end(t, i, e) != e))
+            return 0;
+    }
+    if (is_num)
+        flags |= TOK_NUM;
+    if (first) {
+        flags |= TOK_WORD | (first == AU ? TOK_CAP : TOK_LOWER);
+        if (cases == AU)
+            flags |= TOK_ALLCAP;
+    }
+    d->toks[d->n_toks++] = (tok_token){.start = (uint32_t)i,
+                                       .end = (uint32_t)e,
+                                       .fold_off = (uint32_t)t->fold_len,
+                                       .fold_len = (uint32_t)(fl - t->fold_len),
+                                       .flags = flags,
+                                       .nl = nl};
+    t->fold_len = fl;
+    return e;
+}
+
 static nt_err scan_tokens(struct tk *t) {
     size_t i = 0;
-    uint16_t pre = TOK_SPACE_BEFORE | TOK_NL_BEFORE;
+    uint16_t pre = TOK_SPACE_BEFORE | TOK_NL_BEFORE, nl = 0;
     nt_err rc;
     while (i < t->n) {
         size_t cl;
@@ -227,17 +300,29 @@ static nt_err scan_tokens(struct tk *t) {
             i++;
             continue;
         }
+        if (b0 < 0x80 && (ascii_cls[b0] & A_WORDY)) {
+            size_t e = fast_word(t, i, pre, nl);
+            if (e) {
+                pre = 0;
+                nl = 0;
+                i = e;
+                continue;
+            }
+        }
         int32_t c = b0 < 0x80 ? (cl = 1, (int32_t)b0) : cp_at(t, i, &cl);
-        norm_class k = norm_classify(c);
+        norm_class k = b0 < 0x80 ? norm_class_ascii(b0) : norm_classify(c);
         if (k == NORM_SPACE || c == 0) {
             pre |= TOK_SPACE_BEFORE;
             if (c == '\n' || c == 0x2028 || c == 0x2029)
                 pre |= TOK_NL_BEFORE;
+            if (c == '\n' && nl < UINT16_MAX)
+                nl++;
             i += cl;
             continue;
         }
-        uint16_t fl = pre;
+        uint16_t fl = pre, gap_nl = nl;
         pre = 0;
+        nl = 0;
         if (is_wordy(k)) {
             int is_num;
             size_t e = scan_word(t, i, &is_num);
@@ -246,12 +331,12 @@ static nt_err scan_tokens(struct tk *t) {
                 fl |= TOK_ABBREV;
             if (is_num)
                 fl |= TOK_NUM;
-            rc = push(t, i, e2, fl);
+            rc = push(t, i, e2, fl, gap_nl);
             i = e2;
         } else if (norm_is_apostrophe(c) && clitic_len(t, i) && i > 0 &&
                    !(fl & TOK_SPACE_BEFORE)) {
             size_t L = clitic_len(t, i);
-            rc = push(t, i, i + L, fl | TOK_CLITIC);
+            rc = push(t, i, i + L, fl | TOK_CLITIC, gap_nl);
             i += L;
         } else {
             uint16_t f = fl;
@@ -275,7 +360,7 @@ static nt_err scan_tokens(struct tk *t) {
                 else
                     break;
             }
-            rc = push(t, i, e, f);
+            rc = push(t, i, e, f, gap_nl);
             i = e;
         }
         if (rc != NT_OK)
@@ -287,7 +372,7 @@ static nt_err scan_tokens(struct tk *t) {
             int32_t a = cp_at(t, i + 1, &cl2);
             if (norm_is_apostrophe(a) && i + 1 + cl2 < t->n && (t->s[i + 1 + cl2] | 32) == 't' &&
                 (i + 2 + cl2 >= t->n || !is_wordy(cls_at(t, i + 2 + cl2)))) {
-                rc = push(t, i, i + 2 + cl2, TOK_CLITIC);
+                rc = push(t, i, i + 2 + cl2, TOK_CLITIC, 0);
                 if (rc != NT_OK)
                     return rc;
                 i += 2 + cl2;
@@ -316,13 +401,6 @@ static int is_terminal(const tok_doc *d, size_t i) {
     return 0;
 }
 
-static size_t nl_count(const tok_doc *d, size_t i) {
-    size_t a = i ? d->toks[i - 1].end : 0, b = d->toks[i].start, n = 0;
-    for (size_t k = a; k < b; k++)
-        n += d->text[k] == '\n';
-    return n;
-}
-
 /* True if token i (the one after a candidate boundary) may start a sentence. */
 static int starts_sentence(const tok_doc *d, size_t i) {
     uint16_t f = d->toks[i].flags;
@@ -339,7 +417,7 @@ static nt_err split_sentences(struct tk *t) {
         int brk = 0;
         size_t last = i; /* last token of the current sentence if we break before i+1 */
         if (i + 1 < d->n_toks) {
-            size_t nl = nl_count(d, i + 1);
+            size_t nl = d->toks[i + 1].nl;
             uint16_t nf = d->toks[i + 1].flags;
             if (nl >= 2)
                 brk = 1;
@@ -406,6 +484,13 @@ nt_err tok_run(const char *text, size_t len, size_t max_tokens, arena *a, tok_do
     t.cap_fold = len * 3 + 16;
     out->fold = arena_alloc(a, t.cap_fold);
     if (!out->fold)
+        return NT_ENOMEM;
+    /* news averages five bytes a token, tables fewer: one allocation usually suffices */
+    t.cap_toks = len / 4 + 64;
+    if (max_tokens && t.cap_toks > max_tokens)
+        t.cap_toks = max_tokens;
+    out->toks = arena_alloc(a, t.cap_toks * sizeof(tok_token));
+    if (!out->toks)
         return NT_ENOMEM;
     nt_err rc = scan_tokens(&t);
     if (rc != NT_OK)

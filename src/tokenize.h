@@ -32,7 +32,7 @@ typedef struct tok_token {
     uint32_t fold_len;
     uint32_t sent;         /* index of its sentence */
     uint16_t flags;        /* enum tok_flag */
-    uint16_t pad;
+    uint16_t nl;           /* '\n' bytes between the previous token and this one (saturates) */
 } tok_token;
 
 typedef struct tok_sentence {

@@ -1,6 +1,7 @@
 /* test_tokenize.c - tokens with byte offsets into the original text, shape flags,
  * sentence splitting, the max_tokens limit and an allocation-failure loop. */
 #include "t.h"
+#include "normalize.h"
 #include "tokenize.h"
 
 /* Tokenizes `s` and joins the original token texts with ' ' (offset-derived, so this
@@ -205,6 +206,47 @@ static int t_alloc_failure(void) {
     return 0;
 }
 
+/* The ASCII fast path (its own class table) must split exactly as norm_classify()
+ * says: "x?y" is one token when ? is a letter, digit or apostrophe, two around a space
+ * and three around punctuation or a symbol; and its folding lower-cases letters only. */
+static int t_ascii_classes(void) {
+    for (unsigned b = 1; b < 128; b++) {
+        char s[4] = {'x', (char)b, 'y', 0};
+        arena *a = arena_new(0);
+        tok_doc d;
+        T_EQ_INT(tok_run(s, 3, 0, a, &d), NT_OK);
+        norm_class k = norm_class_ascii(b);
+        size_t want = k == NORM_LETTER || k == NORM_DIGIT || b == '\'' || b == '`' ? 1
+                      : k == NORM_SPACE                                             ? 2
+                                                                                    : 3;
+        if (d.n_toks != want)
+            fprintf(stderr, "  byte 0x%02x\n", b);
+        T_EQ_INT(d.n_toks, want);
+        if (want == 1) {
+            char f[4] = {'x', (char)(b >= 'A' && b <= 'Z' ? b + 32 : b == '`' ? '\'' : b), 'y', 0};
+            T_EQ_NSTR(tok_fold(&d, 0), f);
+        }
+        arena_free(a);
+    }
+    return 0;
+}
+
+/* Newlines between tokens are counted (paragraph breaks split sentences). */
+static int t_newlines(void) {
+    arena *a = arena_new(0);
+    tok_doc d;
+    const char *s = "one\ntwo \n\n three\r\n\n\nfour";
+    T_EQ_INT(tok_run(s, strlen(s), 0, a, &d), NT_OK);
+    T_EQ_INT(d.n_toks, 4);
+    T_EQ_INT(d.toks[0].nl, 0);
+    T_EQ_INT(d.toks[1].nl, 1);
+    T_EQ_INT(d.toks[2].nl, 2);
+    T_EQ_INT(d.toks[3].nl, 3);
+    T_EQ_INT(d.n_sents, 3); /* "one\ntwo" stays together: lower case on both sides */
+    arena_free(a);
+    return 0;
+}
+
 static const struct t_case cases[] = {
     {"abbreviations", t_abbrev},
     {"clitics_apostrophes", t_clitics},
@@ -215,6 +257,8 @@ static const struct t_case cases[] = {
     {"flags", t_flags},
     {"max_tokens", t_max_tokens},
     {"alloc_failure_loop", t_alloc_failure},
+    {"ascii_classes", t_ascii_classes},
+    {"newline_counts", t_newlines},
 };
 
 int main(void) {
