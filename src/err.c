@@ -35,18 +35,6 @@ const char *nt_errname(nt_err e) {
     return "unknown_error";
 }
 
-bool nt_str_eq(nt_str a, nt_str b) {
-    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
-bool nt_str_eq_c(nt_str a, const char *b) {
-    /* no strlen: stop at the first difference (hot in the rules and name cues) */
-    for (size_t i = 0; i < a.n; i++)
-        if (!b[i] || b[i] != a.p[i])
-            return false;
-    return b[a.n] == 0;
-}
-
 static const char *const type_names[NT_TYPE_COUNT] = {"PERSON", "ORG", "LOC", "WEAPON",
                                                        "NORP",   "FAC", "MISC"};
 

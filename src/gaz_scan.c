@@ -29,7 +29,7 @@ uint32_t gaz_token_id_h(const gaz_db *db, nt_str f, uint64_t hash) {
             return 0;
         if (s->hash == h) {
             uint32_t a = db->str_off[s->id - 1], b = db->str_off[s->id];
-            if (b - a == f.n && memcmp(db->strings + a, f.p, f.n) == 0)
+            if (b - a == f.n && nt_mem_eq(db->strings + a, f.p, f.n))
                 return s->id;
         }
     }
@@ -61,13 +61,23 @@ uint64_t gaz__case_sig(const tok_doc *doc, uint32_t ts, uint32_t te) {
         if (t->flags & TOK_HYPHEN)
             continue;
         for (size_t i = t->start; i < t->end;) {
-            size_t cl;
-            int32_t c = utf8_decode(doc->text, doc->len, i, &cl);
-            if (norm_is_upper(c) || norm_is_lower(c)) {
-                h ^= norm_is_upper(c) ? 'U' : 'l';
+            unsigned b = (unsigned char)doc->text[i];
+            int up, lo;
+            if (b < 0x80) { /* ASCII: no decoding */
+                up = b - 'A' < 26u;
+                lo = b - 'a' < 26u;
+                i++;
+            } else {
+                size_t cl;
+                int32_t c = utf8_decode(doc->text, doc->len, i, &cl);
+                up = norm_is_upper(c);
+                lo = norm_is_lower(c);
+                i += cl;
+            }
+            if (up || lo) {
+                h ^= up ? 'U' : 'l';
                 h *= 1099511628211ULL;
             }
-            i += cl;
         }
         h ^= '|';
         h *= 1099511628211ULL;

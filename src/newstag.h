@@ -41,8 +41,24 @@ static inline nt_str nt_str_c(const char *s) {
         n++;
     return (nt_str){s, n};
 }
-bool nt_str_eq(nt_str a, nt_str b);
-bool nt_str_eq_c(nt_str a, const char *b);
+/* Byte equality of n bytes, inline: the strings compared on the hot paths (words, cue
+ * words, dictionary tokens) are a few bytes long, where a call to memcmp costs more. */
+static inline bool nt_mem_eq(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+static inline bool nt_str_eq(nt_str a, nt_str b) {
+    return a.n == b.n && nt_mem_eq(a.p, b.p, a.n);
+}
+/* `a` equals the C string `b`; no strlen, stops at the first difference. */
+static inline bool nt_str_eq_c(nt_str a, const char *b) {
+    for (size_t i = 0; i < a.n; i++)
+        if (!b[i] || b[i] != a.p[i])
+            return false;
+    return b[a.n] == 0;
+}
 
 /* Entity types of SPEC.md §3. The order is stable (it is stored in records). */
 typedef enum nt_type {

@@ -69,7 +69,7 @@ static int64_t strset_find_h(const strset *s, const pool *pl, nt_str key, uint64
         if (!v)
             return -1;
         const sref *r = &s->refs[v - 1];
-        if (r->len == key.n && memcmp(pl->p + r->off, key.p, key.n) == 0)
+        if (r->len == key.n && nt_mem_eq(pl->p + r->off, key.p, key.n))
             return v - 1;
     }
 }
