@@ -18,9 +18,10 @@ struct tk {
 };
 
 /* ASCII word characters for the hot loops, as norm_classify() has them (a unit test
- * checks every byte): upper- and lower-case letters and digits; 0 = anything else. */
+ * checks every byte): upper- and lower-case letters and digits; 0 = anything else,
+ * including every byte of a multi-byte UTF-8 sequence. */
 enum { AU = 1, AL = 2, AD = 4, A_WORDY = AU | AL | AD, CASELESS = 8 };
-static const uint8_t ascii_cls[128] = {
+static const uint8_t ascii_cls[256] = { /* bytes >= 0x80: 0 */
     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
@@ -247,17 +248,19 @@ static size_t fast_word(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
     const unsigned char *s = (const unsigned char *)t->s;
     size_t n = t->n, e = i, fl = t->fold_len, cap = t->cap_fold;
     char *fold = d->fold;
-    while (e < n && s[e] < 0x80 && (ascii_cls[s[e]] & A_WORDY))
+    unsigned cases = 0, c, first = 0;
+    while (e < n && ((c = ascii_cls[s[e]]) & A_WORDY)) {
+        cases |= c;
         e++;
+    }
     if (e - i > cap - fl)
         return 0;
-    unsigned cases = 0, first = 0;
     char *out = fold + fl;
-    for (size_t k = i; k < e; k++) { /* lower-case: set bit 5 of upper-case letters */
-        unsigned b = s[k], c = ascii_cls[b];
-        out[k - i] = (char)(b | (c & AU) << 5);
-        cases |= c;
-    }
+    if (cases & AU) /* lower-case: set bit 5 of upper-case letters */
+        for (size_t k = i; k < e; k++)
+            out[k - i] = (char)(s[k] | (ascii_cls[s[k]] & AU) << 5);
+    else
+        memcpy(out, s + i, e - i);
     fl += e - i;
     cases &= AU | AL;
     for (size_t k = i; k < e && !first; k++)
