@@ -134,16 +134,24 @@ nt_err gaz_scan(const gaz_db *db, const tok_doc *doc, void *scratch, gaz_match *
 nt_err gaz_scan_h(const gaz_db *db, const tok_doc *doc, const uint64_t *hashes, void *scratch,
                   gaz_match *out, size_t cap, size_t *n_out) {
     uint32_t *ids = scratch;
-    size_t n = doc->n_toks, m = 0;
     *n_out = 0;
     if (!db->n_nodes)
         return NT_OK;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < doc->n_toks; i++) {
         nt_str f = tok_fold(doc, i);
         ids[i] = (doc->toks[i].flags & TOK_HYPHEN)
                      ? UINT32_MAX
                      : gaz_token_id_h(db, f, hashes ? hashes[i] : gaz__fnv(f.p, f.n));
     }
+    return gaz_scan_ids(db, doc, ids, out, cap, n_out);
+}
+
+nt_err gaz_scan_ids(const gaz_db *db, const tok_doc *doc, const uint32_t *ids, gaz_match *out,
+                    size_t cap, size_t *n_out) {
+    size_t n = doc->n_toks, m = 0;
+    *n_out = 0;
+    if (!db->n_nodes)
+        return NT_OK;
     for (size_t i = 0; i < n;) {
         if (ids[i] == 0 || ids[i] == UINT32_MAX) {
             i++;

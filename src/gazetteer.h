@@ -82,6 +82,10 @@ uint32_t gaz_token_id_h(const gaz_db *db, nt_str folded, uint64_t hash);
 /* As gaz_scan, with `hashes` (doc->n_toks gaz_hash values of the folded tokens) or NULL. */
 nt_err gaz_scan_h(const gaz_db *db, const tok_doc *doc, const uint64_t *hashes, void *scratch,
                   gaz_match *out, size_t cap, size_t *n_out);
+/* As gaz_scan with each token's id already known: ids[i] is gaz_token_id of token i's
+ * folded form, or UINT32_MAX for a dash token (TOK_HYPHEN, a separator inside aliases). */
+nt_err gaz_scan_ids(const gaz_db *db, const tok_doc *doc, const uint32_t *ids, gaz_match *out,
+                    size_t cap, size_t *n_out);
 /* Trie node reached by the folded token sequence of `alias`, or 0 when none.
  * Uses `a` for tokenizing. */
 uint32_t gaz_lookup(const gaz_db *db, nt_str alias, arena *a);

@@ -206,15 +206,20 @@ static nt_err scan_all(tg_ctx *c, gaz_match **out, uint8_t **which, size_t *n_ou
     const gaz_db *g[2] = {snap_gaz(c->s), snap_gaz_base(c->s)};
     size_t n[2] = {0, 0};
     gaz_match *gm[2] = {NULL, NULL};
-    void *scratch = arena_alloc(c->a, gaz_scratch_size(d->n_toks));
-    if (!scratch)
-        return NT_ENOMEM;
     for (int k = 0; k < 2; k++) {
         if (!g[k])
             continue;
         if (!(gm[k] = arena_alloc(c->a, (d->n_toks + 1) * sizeof(gaz_match))))
             return NT_ENOMEM;
-        nt_err rc = gaz_scan_h(g[k], d, c->hash, scratch, gm[k], d->n_toks + 1, &n[k]);
+        nt_err rc;
+        if (k == 0) { /* token ids known from lookup_tokens() */
+            rc = gaz_scan_ids(g[k], d, c->gid, gm[k], d->n_toks + 1, &n[k]);
+        } else {
+            void *scratch = arena_alloc(c->a, gaz_scratch_size(d->n_toks));
+            if (!scratch)
+                return NT_ENOMEM;
+            rc = gaz_scan_h(g[k], d, c->hash, scratch, gm[k], d->n_toks + 1, &n[k]);
+        }
         if (rc != NT_OK)
             return rc;
     }
@@ -573,6 +578,40 @@ static nt_err group(tg_ctx *c, const tagger_opts *o, tg_result *out) {
     return NT_OK;
 }
 
+/* Direct-mapped memo of folded forms for lookup_tokens(): entry = index + 1 of the token
+ * that last filled the slot (0 = empty) and that form's lookups. */
+enum { TG_MEMO_SLOTS = 256 };
+typedef struct tg_memo {
+    uint32_t tok1, gid, wb;
+} tg_memo;
+
+/* Each token's hash, matcher token id and word-list bits. News repeats its words ("the",
+ * "said", "Iraq"), so the memo answers most tokens without touching the dictionary's
+ * large tables (one cache miss each); a slot is trusted only after comparing the form. */
+static nt_err lookup_tokens(tg_ctx *c) {
+    const tok_doc *d = &c->doc;
+    const gaz_db *g = snap_gaz(c->s);
+    tg_memo *memo = arena_calloc(c->a, TG_MEMO_SLOTS, sizeof(*memo));
+    if (!memo || !(c->wb = arena_alloc(c->a, d->n_toks * sizeof(uint32_t))) ||
+        !(c->gid = arena_alloc(c->a, d->n_toks * sizeof(uint32_t))) ||
+        !(c->hash = arena_alloc(c->a, d->n_toks * sizeof(uint64_t))))
+        return NT_ENOMEM;
+    for (size_t i = 0; i < d->n_toks; i++) {
+        nt_str f = tok_fold(d, i);
+        uint64_t h = gaz_hash(f.p, f.n);
+        tg_memo *m = &memo[h & (TG_MEMO_SLOTS - 1)];
+        c->hash[i] = h;
+        if (!m->tok1 || c->hash[m->tok1 - 1] != h || !nt_str_eq(tok_fold(d, m->tok1 - 1), f)) {
+            m->tok1 = (uint32_t)i + 1;
+            m->gid = g ? gaz_token_id_h(g, f, h) : 0;
+            m->wb = snap_word_bits_h(c->s, f, h);
+        }
+        c->gid[i] = (d->toks[i].flags & TOK_HYPHEN) ? UINT32_MAX : m->gid;
+        c->wb[i] = (d->toks[i].flags & TOK_WORD) ? m->wb : 0;
+    }
+    return NT_OK;
+}
+
 nt_err tagger_run(const snap *s, const char *text, size_t len, const tagger_opts *o,
                   arena *a, tg_result *out) {
     tg_ctx c;
@@ -586,15 +625,7 @@ nt_err tagger_run(const snap *s, const char *text, size_t len, const tagger_opts
     out->doc = c.doc;
     if (c.doc.n_toks == 0)
         return NT_OK;
-    if (!(c.wb = arena_alloc(a, c.doc.n_toks * sizeof(uint32_t))) ||
-        !(c.hash = arena_alloc(a, c.doc.n_toks * sizeof(uint64_t))))
-        return NT_ENOMEM;
-    for (size_t i = 0; i < c.doc.n_toks; i++) { /* one hash per token, for both lookups */
-        nt_str f = tok_fold(&c.doc, i);
-        c.hash[i] = gaz_hash(f.p, f.n);
-        c.wb[i] = (c.doc.toks[i].flags & TOK_WORD) ? snap_word_bits_h(s, f, c.hash[i]) : 0;
-    }
-    if ((rc = mark_headlines(&c)) != NT_OK || (rc = scan_and_resolve(&c)) != NT_OK ||
+    if ((rc = lookup_tokens(&c)) != NT_OK || (rc = mark_headlines(&c)) != NT_OK || (rc = scan_and_resolve(&c)) != NT_OK ||
         (rc = filter_cands(&c)) != NT_OK || (rc = sports_teams(&c)) != NT_OK ||
         (rc = names_run(&c)) != NT_OK ||
         (rc = coref_run(&c)) != NT_OK || (rc = group(&c, o, out)) != NT_OK)

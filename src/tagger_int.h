@@ -31,6 +31,7 @@ typedef struct tg_ctx {
     uint8_t *headline;         /* per sentence: 0 prose, 1 Title Case, 2 ALL CAPS */
     uint32_t *wb;              /* per token: snap_word_bits of its folded form */
     uint64_t *hash;            /* per token: gaz_hash of its folded form */
+    uint32_t *gid;             /* per token: its id in snap_gaz(s), UINT32_MAX for a dash */
     tg_cand *cands;            /* capacity doc.n_toks + 1 (at most one per token) */
     size_t n_cands;
     uint32_t *strong_ent;      /* hash set of entities named strongly (UINT32_MAX = empty) */
