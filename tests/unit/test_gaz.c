@@ -63,6 +63,38 @@ out:
     return buf;
 }
 
+/* gaz_scan_ids with the caller's ids finds what gaz_scan finds, and uses those ids: a
+ * token given id 0 cannot be part of a match. */
+static int t_scan_ids(void) {
+    gaz_db *db = build();
+    T_TRUE(db);
+    static const char *const texts[] = {"the New York Times said", "al-Qaeda and Da'esh in Raqqa",
+                                        "New York - New York", "IS fighters near Reading"};
+    for (size_t k = 0; k < NT_ARRAY_LEN(texts); k++) {
+        arena *a = arena_new(0);
+        tok_doc d;
+        T_EQ_INT(tok_run(texts[k], strlen(texts[k]), 0, a, &d), NT_OK);
+        void *scratch = arena_alloc(a, gaz_scratch_size(d.n_toks));
+        uint32_t *ids = arena_alloc(a, d.n_toks * sizeof(uint32_t));
+        gaz_match *m1 = arena_alloc(a, (d.n_toks + 1) * sizeof(gaz_match));
+        gaz_match *m2 = arena_alloc(a, (d.n_toks + 1) * sizeof(gaz_match));
+        size_t n1 = 0, n2 = 0;
+        for (size_t i = 0; i < d.n_toks; i++)
+            ids[i] = (d.toks[i].flags & TOK_HYPHEN) ? UINT32_MAX : gaz_token_id(db, tok_fold(&d, i));
+        T_EQ_INT(gaz_scan(db, &d, scratch, m1, d.n_toks + 1, &n1), NT_OK);
+        T_EQ_INT(gaz_scan_ids(db, &d, ids, m2, d.n_toks + 1, &n2), NT_OK);
+        T_TRUE(n1 > 0);
+        T_EQ_INT(n2, n1);
+        T_TRUE(memcmp(m1, m2, n1 * sizeof(gaz_match)) == 0);
+        ids[m1[0].tok_start] = 0; /* an unknown word where the first match starts */
+        T_EQ_INT(gaz_scan_ids(db, &d, ids, m2, d.n_toks + 1, &n2), NT_OK);
+        T_TRUE(n2 == 0 || m2[0].tok_start != m1[0].tok_start);
+        arena_free(a);
+    }
+    gaz_db_free(db);
+    return 0;
+}
+
 static int t_longest(void) {
     gaz_db *db = build();
     T_TRUE(db);
@@ -286,6 +318,7 @@ static int t_bug_huge_counts(void) {
 }
 
 static const struct t_case cases[] = {
+    {"scan_with_ids", t_scan_ids},
     {"leftmost_longest", t_longest},
     {"case_modes", t_case_modes},
     {"folding_hyphen_diacritic_apostrophe", t_folding},
