@@ -347,14 +347,16 @@ static nt_err scan_tokens(struct tk *t) {
                 f |= TOK_PUNCT;
             else
                 f |= TOK_SYMBOL;
-            if (norm_is_dash(c))
+            bool ascii = b0 < 0x80;
+            if (ascii ? c == '-' : norm_is_dash(c))
                 f |= TOK_HYPHEN;
-            if (norm_is_apostrophe(c) || c == '"' || (c >= 0x201C && c <= 0x201F) ||
-                c == 0xAB || c == 0xBB)
+            if (c == '\'' || c == '`' || c == '"' || (!ascii && (norm_is_apostrophe(c) ||
+                (c >= 0x201C && c <= 0x201F) || c == 0xAB || c == 0xBB)))
                 f |= TOK_QUOTE;
-            /* keep a combining sequence or ZWJ emoji sequence in one token */
+            /* keep a combining sequence or ZWJ emoji sequence in one token (neither can
+             * follow when the next byte is ASCII) */
             size_t e = i + cl;
-            while (e < t->n) {
+            while (e < t->n && (unsigned char)t->s[e] >= 0x80) {
                 size_t cl2;
                 int32_t c2 = cp_at(t, e, &cl2);
                 if (norm_classify(c2) == NORM_MARK || c2 == 0x200D ||
