@@ -6,7 +6,6 @@
  * place matches they overlap (a title is stronger evidence than a small-town homonym). */
 #include "tagger_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 int64_t tg__covering(const tg_ctx *c, uint32_t t) {
@@ -65,12 +64,19 @@ static void slug(const char *p, size_t n, char *out, size_t cap) {
     out[k] = 0;
 }
 
+/* Same chain as `ch`? Length and first byte first: most names differ there, and this runs
+ * for every chain on every rule mention. */
+static bool chain_is(const tg_chain *ch, nt_type type, nt_str name) {
+    return ch->type == type && ch->name.n == name.n && ch->name.p[0] == name.p[0] &&
+           memcmp(ch->name.p, name.p, name.n) == 0;
+}
+
 nt_err tg__chain_new(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, uint32_t *idx) {
     const tok_doc *d = &c->doc;
     nt_str name = {d->text + d->toks[ts].start, d->toks[te - 1].end - d->toks[ts].start};
-    for (size_t i = 0; i < c->n_chains; i++) {
-        if (c->chains[i].type == type && nt_str_eq(c->chains[i].name, name)) {
-            *idx = (uint32_t)i;
+    for (const tg_chain *ch = c->chains, *end = ch + c->n_chains; ch < end; ch++) {
+        if (chain_is(ch, type, name)) {
+            *idx = (uint32_t)(ch - c->chains);
             return NT_OK;
         }
     }
@@ -85,13 +91,21 @@ nt_err tg__chain_new(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, uint32_t
     }
     static const char *const pre[NT_TYPE_COUNT] = {"person", "org", "loc", "weapon",
                                                    "norp",   "fac", "misc"};
-    char s[160], id[200];
-    slug(name.p, name.n > 150 ? 150 : name.n, s, sizeof(s));
-    int n = snprintf(id, sizeof(id), "rule/%s/%s", pre[type], s);
-    char *idp = arena_strndup(c->a, id, (size_t)n);
+    /* "rule/<pre>/<slug>" by hand: snprintf cost more than the rest of this function.
+     * The slug is at most 157 bytes, so the id always fits. */
+    char id[200];
+    size_t lp = strlen(pre[type]), n = 0;
+    memcpy(id, "rule/", 5);
+    n += 5;
+    memcpy(id + n, pre[type], lp);
+    n += lp;
+    id[n++] = '/';
+    slug(name.p, name.n > 150 ? 150 : name.n, id + n, 160);
+    n += strlen(id + n);
+    char *idp = arena_strndup(c->a, id, n);
     if (!idp)
         return NT_ENOMEM;
-    c->chains[c->n_chains] = (tg_chain){(nt_str){idp, (size_t)n}, name, type};
+    c->chains[c->n_chains] = (tg_chain){(nt_str){idp, n}, name, type};
     *idx = (uint32_t)c->n_chains++;
     return NT_OK;
 }
@@ -119,57 +133,158 @@ static bool is_cue(const tg_ctx *c, const char *list, uint32_t ts, uint32_t te) 
     return snap_cue_has(c->s, list, (nt_str){buf, n});
 }
 
-/* Connectors allowed inside a name: al-, bin, ibn, de, van, von, el, abu, abd. */
-static bool is_connector(const tg_ctx *c, uint32_t i) {
-    static const char *const w[] = {"al", "bin", "ibn", "de", "van", "von", "el", "da", "di",
-                                    "der", "la", "le", "du", "bint", "abu"};
-    if (c->doc.toks[i].flags & TOK_HYPHEN)
-        return true;
-    nt_str f = tok_fold(&c->doc, i);
-    if (f.n < 2 || f.n > 4 || !(c->doc.toks[i].flags & TOK_WORD))
+/* Connector words allowed inside a name: al-, bin, ibn, de, van, von, el, abu ...
+ * Grouped by first letter so that most words are turned down by the switch alone. */
+static bool is_connector_word(nt_str f) {
+    static const char *const a[] = {"al", "abu", NULL}, *const b[] = {"bin", "bint", NULL},
+                             *const d[] = {"de", "da", "di", "der", "du", NULL},
+                             *const e[] = {"el", NULL}, *const i[] = {"ibn", NULL},
+                             *const l[] = {"la", "le", NULL}, *const v[] = {"van", "von", NULL};
+    const char *const *w;
+    if (f.n < 2 || f.n > 4)
         return false;
-    for (size_t k = 0; k < NT_ARRAY_LEN(w); k++)
-        if (f.p[0] == w[k][0] && nt_str_eq_c(f, w[k]))
+    switch (f.p[0]) {
+        case 'a': w = a; break;
+        case 'b': w = b; break;
+        case 'd': w = d; break;
+        case 'e': w = e; break;
+        case 'i': w = i; break;
+        case 'l': w = l; break;
+        case 'v': w = v; break;
+        default: return false;
+    }
+    for (; *w; w++)
+        if (nt_str_eq_c(f, *w))
             return true;
     return false;
 }
 
-static bool is_name_word(const tg_ctx *c, uint32_t i) {
-    uint16_t f = c->doc.toks[i].flags;
-    return (f & TOK_WORD) && (f & TOK_CAP) && !(f & TOK_ABBREV) && !tg__w(c, i, SNAP_W_NEVER);
+/* True if token i's folded form is the n bytes of w. Inline, length first: most tokens
+ * fail there, and nt_str_eq_c is a call per word. */
+static inline bool fold_is(const tg_ctx *c, uint32_t i, const char *w, size_t n) {
+    const tok_token *t = &c->doc.toks[i];
+    return t->fold_len == n && memcmp(c->doc.fold + t->fold_off, w, n) == 0;
 }
 
-/* An initial: "S." in "S. Waugh". */
-static bool is_initial(const tg_ctx *c, uint32_t i) {
-    const tok_token *t = &c->doc.toks[i];
-    return (t->flags & TOK_ABBREV) && (t->flags & TOK_CAP) && t->end - t->start == 2;
+/* A connector inside a name: a dash, or one of the connector words. */
+static inline bool is_connector(const tg_ctx *c, uint32_t i) {
+    uint16_t fl = c->doc.toks[i].flags;
+    return (fl & TOK_HYPHEN) || ((fl & TOK_WORD) && is_connector_word(tok_fold(&c->doc, i)));
+}
+
+/* What the name rules ask of one token. names_run works these out once per document, so
+ * the rules test one byte per token instead of re-reading flags and word bits, and walk a
+ * short list of the tokens where they can start instead of the whole document. */
+enum name_fact {
+    NF_NAME = 1 << 0,    /* a capitalised word, not an abbreviation, not on the never list */
+    NF_INITIAL = 1 << 1, /* an initial: "S." in "S. Waugh" */
+    NF_TITLE = 1 << 2,   /* a one-word title or the first word of a longer one */
+    NF_ACRO = 1 << 3,    /* could be an acronym: 2-6 bytes in capitals, not a common word */
+    NF_CONN = 1 << 4,    /* a capitalised connector word ("Al", "De"); set on NF_NAME only */
+};
+
+/* The name rules' view of one document. Lives in names_run's frame; its arrays come from
+ * c->a and so last as long as the request's arena. */
+typedef struct names_doc {
+    tg_ctx *c;
+    uint32_t n;       /* tokens */
+    const tok_token *toks;
+    uint8_t *fact;    /* per token: enum name_fact */
+    uint8_t *span;    /* per token: name_end(i) - i + 1 once computed, 0 before */
+    uint32_t *marks;  /* tokens with NF_NAME, NF_TITLE or NF_ACRO in text order */
+    uint32_t n_marks;
+} names_doc;
+
+/* The facts of a token with a capital letter (the others have NF_TITLE at most). */
+static uint8_t cap_facts(const tok_doc *d, uint32_t i, uint32_t wb) {
+    const tok_token *t = &d->toks[i];
+    uint16_t fl = t->flags;
+    size_t len = t->end - t->start;
+    uint8_t f = 0;
+    if ((fl & TOK_WORD) && (fl & TOK_CAP) && !(fl & TOK_ABBREV) && !(wb & SNAP_W_NEVER))
+        f |= is_connector_word(tok_fold(d, i)) ? NF_NAME | NF_CONN : NF_NAME;
+    if ((fl & TOK_ABBREV) && (fl & TOK_CAP) && len == 2)
+        f |= NF_INITIAL;
+    if ((fl & TOK_ALLCAP) && !(fl & (TOK_ABBREV | TOK_NUM)) && len >= 2 && len <= 6 &&
+        !(wb & (SNAP_W_COMMON | SNAP_W_NEVER)))
+        f |= NF_ACRO;
+    return f;
+}
+
+static nt_err names_doc_init(names_doc *nd, tg_ctx *c) {
+    const tok_token *toks = c->doc.toks;
+    const uint32_t *wb = c->wb;
+    uint32_t n = (uint32_t)c->doc.n_toks, n_marks = 0;
+    uint8_t *fact;
+    uint32_t *marks;
+    *nd = (names_doc){.c = c, .n = n, .toks = toks};
+    if (!(fact = arena_calloc(c->a, n + 1, 1)) || !(nd->span = arena_calloc(c->a, n + 1, 1)) ||
+        !(marks = arena_alloc(c->a, (n + 1) * sizeof(uint32_t))))
+        return NT_ENOMEM;
+    /* Most tokens are lower-case words or punctuation with no facts: one test each.
+     * Locals, not nd->: stores through uint8_t * would make the compiler reload them. */
+    for (uint32_t i = 0; i < n; i++) {
+        uint16_t fl = toks[i].flags;
+        if (!(fl & (TOK_CAP | TOK_ALLCAP)) && !(wb[i] & (SNAP_W_TITLE | SNAP_W_TITLE_HEAD)))
+            continue;
+        uint8_t f = (wb[i] & (SNAP_W_TITLE | SNAP_W_TITLE_HEAD)) ? NF_TITLE : 0;
+        if (fl & (TOK_CAP | TOK_ALLCAP))
+            f |= cap_facts(&c->doc, i, wb[i]);
+        fact[i] = f;
+        if (f)
+            marks[n_marks++] = i;
+    }
+    nd->fact = fact;
+    nd->marks = marks;
+    nd->n_marks = n_marks;
+    return NT_OK;
+}
+
+static bool has(const names_doc *nd, uint32_t i, uint8_t fact) {
+    return (nd->fact[i] & fact) != 0;
+}
+
+/* Starts a sentence or a line: a name does not run across it. */
+static bool is_break(const names_doc *nd, uint32_t i) {
+    return (nd->toks[i].flags & (TOK_SENT_START | TOK_NL_BEFORE)) != 0;
 }
 
 /* End of a capitalised name starting at i (max 5 words), or i when none. */
-static uint32_t name_end(const tg_ctx *c, uint32_t i) {
-    uint32_t n = (uint32_t)c->doc.n_toks, e = i, words = 0;
+__attribute__((noinline)) /* keep the remembered case cheap for the callers */
+static uint32_t name_end_scan(const names_doc *nd, uint32_t i) {
+    uint32_t n = nd->n, e = i, words = 0;
     while (e < n && words < 5) {
-        if (e > i && (c->doc.toks[e].flags & (TOK_SENT_START | TOK_NL_BEFORE)))
+        if (e > i && is_break(nd, e))
             break;
-        if (is_name_word(c, e)) {
+        if (has(nd, e, NF_NAME)) {
             e++;
             words++;
             continue;
         }
-        if (is_initial(c, e) && e + 1 < n && (is_name_word(c, e + 1) || is_initial(c, e + 1)) &&
-            !(c->doc.toks[e + 1].flags & (TOK_SENT_START | TOK_NL_BEFORE))) {
+        if (has(nd, e, NF_INITIAL) && e + 1 < n && has(nd, e + 1, NF_NAME | NF_INITIAL) &&
+            !is_break(nd, e + 1)) {
             e++;
             words++;
             continue;
         }
-        if (words && is_connector(c, e) && e + 1 < n &&
-            (is_name_word(c, e + 1) || (is_connector(c, e + 1) && e + 2 < n && is_name_word(c, e + 2)))) {
+        if (words && is_connector(nd->c, e) && e + 1 < n &&
+            (has(nd, e + 1, NF_NAME) ||
+             (is_connector(nd->c, e + 1) && e + 2 < n && has(nd, e + 2, NF_NAME)))) {
             e++;
             continue;
         }
         break;
     }
     return words ? e : i;
+}
+
+/* name_end_scan, remembered: several rules ask for the name at the same word, and the
+ * answer depends on the tokens only. A name is at most 5 words with at most 2
+ * connectors before each, so the span fits a byte. */
+static inline uint32_t name_end(names_doc *nd, uint32_t i) {
+    if (!nd->span[i])
+        nd->span[i] = (uint8_t)(name_end_scan(nd, i) - i + 1);
+    return i + nd->span[i] - 1u;
 }
 
 /* Puts a rule mention over [ts,te), removing whatever covers those tokens. */
@@ -215,9 +330,13 @@ static nt_err place_rule(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, floa
     return force_rule(c, type, ts, te, conf);
 }
 
-static nt_err rule_titles(tg_ctx *c) {
-    uint32_t n = (uint32_t)c->doc.n_toks;
-    for (uint32_t i = 0; i < n; i++) {
+static nt_err rule_titles(names_doc *nd) {
+    tg_ctx *c = nd->c;
+    uint32_t n = nd->n, next = 0;
+    for (uint32_t q = 0; q < nd->n_marks; q++) {
+        uint32_t i = nd->marks[q];
+        if (i < next || !has(nd, i, NF_TITLE))
+            continue;
         uint32_t best = 0;
         for (uint32_t L = 3; L >= 1; L--) {
             if (i + L <= n && (L == 1 ? tg__w(c, i, SNAP_W_TITLE)
@@ -231,9 +350,9 @@ static nt_err rule_titles(tg_ctx *c) {
         uint32_t s = i + best;
         if (s < n && (c->doc.toks[s].flags & TOK_PUNCT) && c->doc.text[c->doc.toks[s].start] == '.')
             s++; /* "Mr. Smith" tokenised as Mr + . */
-        if (s >= n || (c->doc.toks[s].flags & (TOK_SENT_START | TOK_NL_BEFORE)))
+        if (s >= n || is_break(nd, s))
             continue; /* the name must follow its title on the same line */
-        uint32_t e = name_end(c, s);
+        uint32_t e = name_end(nd, s);
         if (e == s)
             continue;
         /* a title followed by another title word ("Defence Secretary Gavin …"): skip the
@@ -245,26 +364,29 @@ static nt_err rule_titles(tg_ctx *c) {
         nt_err rc = place_rule(c, NT_TYPE_PERSON, s, e, 0.75f);
         if (rc != NT_OK)
             return rc;
-        i = e - 1;
+        next = e;
     }
     return NT_OK;
 }
 
-static nt_err rule_org_suffix(tg_ctx *c) {
-    uint32_t n = (uint32_t)c->doc.n_toks;
-    for (uint32_t i = 0; i < n; i++) {
-        if (!is_name_word(c, i))
+/* Each rule walks nd->marks, skips those without its fact and, after handling a span,
+ * those before `next` (as a loop over all tokens would by setting i). */
+static nt_err rule_org_suffix(names_doc *nd) {
+    tg_ctx *c = nd->c;
+    uint32_t n = nd->n, next = 0;
+    for (uint32_t q = 0; q < nd->n_marks; q++) {
+        uint32_t i = nd->marks[q];
+        if (i < next || !has(nd, i, NF_NAME))
             continue;
         /* capitalised words joined by of/for/and/the */
         uint32_t e = i, last = i;
         while (e < n) {
-            if (is_name_word(c, e)) {
+            if (has(nd, e, NF_NAME)) {
                 last = e;
                 e++;
-            } else if (e > i && e + 1 < n && is_name_word(c, e + 1) &&
-                       (nt_str_eq_c(tok_fold(&c->doc, e), "of") ||
-                        nt_str_eq_c(tok_fold(&c->doc, e), "for") ||
-                        nt_str_eq_c(tok_fold(&c->doc, e), "and") ||
+            } else if (e > i && e + 1 < n && has(nd, e + 1, NF_NAME) &&
+                       (fold_is(c, e, "of", 2) || fold_is(c, e, "for", 3) ||
+                        fold_is(c, e, "and", 3) ||
                         (c->doc.toks[e].flags & TOK_HYPHEN))) {
                 e++;
             } else {
@@ -272,7 +394,7 @@ static nt_err rule_org_suffix(tg_ctx *c) {
             }
         }
         uint32_t s = i;
-        if (nt_str_eq_c(tok_fold(&c->doc, s), "the"))
+        if (fold_is(c, s, "the", 3))
             s++;
         if (last > s && c->headline[c->doc.toks[s].sent] == 0 &&
             tg__w(c, last, SNAP_W_ORGSUF)) {
@@ -280,35 +402,37 @@ static nt_err rule_org_suffix(tg_ctx *c) {
             if (rc != NT_OK)
                 return rc;
         }
-        i = last;
+        next = last + 1;
     }
     return NT_OK;
 }
 
-static nt_err rule_said(tg_ctx *c) {
-    uint32_t n = (uint32_t)c->doc.n_toks;
-    for (uint32_t i = 0; i + 1 < n; i++) {
-        if (!is_name_word(c, i) || tg__covering(c, i) >= 0 || tg__w(c, i, SNAP_W_TITLE))
+static nt_err rule_said(names_doc *nd) {
+    tg_ctx *c = nd->c;
+    uint32_t n = nd->n, next = 0;
+    for (uint32_t q = 0; q < nd->n_marks && nd->marks[q] + 1 < n; q++) {
+        uint32_t i = nd->marks[q];
+        if (i < next || !has(nd, i, NF_NAME) || tg__covering(c, i) >= 0 || tg__w(c, i, SNAP_W_TITLE))
             continue;
-        uint32_t e = name_end(c, i);
+        uint32_t e = name_end(nd, i);
         if (e - i < 2 || e >= n)
             continue;
         bool taken = tg__w(c, e - 1, SNAP_W_TITLE); /* "Defence Secretary told": a role */
         for (uint32_t t = i; t < e; t++)
             taken |= tg__covering(c, t) >= 0;
         if (taken) {
-            i = e - 1;
+            next = e;
             continue;
         }
-        nt_str v = tok_fold(&c->doc, e);
-        bool said = nt_str_eq_c(v, "said") || nt_str_eq_c(v, "told") || nt_str_eq_c(v, "says") ||
-                    nt_str_eq_c(v, "added") || nt_str_eq_c(v, "wrote");
+        bool said = fold_is(c, e, "said", 4) || fold_is(c, e, "told", 4) ||
+                    fold_is(c, e, "says", 4) || fold_is(c, e, "added", 5) ||
+                    fold_is(c, e, "wrote", 5);
         if (said && !tg__w(c, i, SNAP_W_COMMON)) {
             nt_err rc = place_rule(c, NT_TYPE_PERSON, i, e, 0.6f);
             if (rc != NT_OK)
                 return rc;
         }
-        i = e - 1;
+        next = e;
     }
     return NT_OK;
 }
@@ -337,27 +461,36 @@ static bool free_for_person(const tg_ctx *c, uint32_t ts, uint32_t te, bool *cov
     return true;
 }
 
+/* is_connector(c, t) for a token t inside a name_end span, from the facts alone. The span
+ * holds name words, initials and the connectors name_end let in. A name word is a
+ * connector only if it is a connector word (NF_CONN; a dash has no letter, so it is never
+ * a name word); an initial ("S.") ends in '.', which no connector word has; any other
+ * token of the span is there because it is a connector. */
+static bool in_name_connector(const names_doc *nd, uint32_t t) {
+    return has(nd, t, NF_NAME | NF_INITIAL) ? has(nd, t, NF_CONN) : true;
+}
+
 /* Capitalised sequences the dictionary does not explain: a known given name first
  * ("Stefan Edberg") or two or more capitalised words none of which is a common word
  * ("Jansher Khan") → PERSON. ALL-CAPS lines are left alone. */
-static nt_err rule_capseq(tg_ctx *c) {
-    uint32_t n = (uint32_t)c->doc.n_toks;
-    for (uint32_t i = 0; i < n; i++) {
-        if (!is_name_word(c, i) || c->headline[c->doc.toks[i].sent] == 2)
+static nt_err rule_capseq(names_doc *nd) {
+    tg_ctx *c = nd->c;
+    uint32_t next = 0;
+    for (uint32_t q = 0; q < nd->n_marks; q++) {
+        uint32_t i = nd->marks[q];
+        if (i < next || !has(nd, i, NF_NAME) || c->headline[c->doc.toks[i].sent] == 2)
             continue;
-        uint32_t s = i, e = name_end(c, i);
-        nt_str first = tok_fold(&c->doc, s);
+        uint32_t s = i, e = name_end(nd, i);
         bool sent_start = (c->doc.toks[s].flags & TOK_SENT_START) ||
                           (s > 0 && (c->doc.toks[s - 1].flags & (TOK_QUOTE | TOK_PUNCT)) &&
                            (c->doc.toks[s - 1].flags & TOK_SENT_START));
-        (void)first;
         if (sent_start && tg__w(c, s, SNAP_W_COMMON) && !tg__w(c, s, SNAP_W_FIRST))
             s++;
         while (s < e && tg__w(c, s, SNAP_W_TITLE)) /* "Lieutenant Colonel Peter Lerner" */
             s++;
         size_t words = 0, common = 0;
         for (uint32_t t = s; t < e; t++) {
-            if (!(c->doc.toks[t].flags & TOK_WORD) || is_connector(c, t))
+            if (!(c->doc.toks[t].flags & TOK_WORD) || in_name_connector(nd, t))
                 continue;
             words++;
             common += tg__w(c, t, SNAP_W_COMMON);
@@ -369,7 +502,7 @@ static nt_err rule_capseq(tg_ctx *c) {
             nt_err rc = place_rule(c, NT_TYPE_WEAPON, s, e, 0.7f);
             if (rc != NT_OK)
                 return rc;
-            i = e - 1;
+            next = e;
             continue;
         }
         if (words >= 2 && e > s && (given || common == 0) && !tg__w(c, e - 1, SNAP_W_TITLE) &&
@@ -379,7 +512,7 @@ static nt_err rule_capseq(tg_ctx *c) {
             if (rc != NT_OK)
                 return rc;
         }
-        i = e > i ? e - 1 : i;
+        next = e > i ? e : i + 1;
     }
     return NT_OK;
 }
@@ -390,20 +523,24 @@ static bool is_comma(const tg_ctx *c, uint32_t i) {
 
 /* "Given, Breen, Staunton, Irwin and McAteer": in a list of three or more capitalised
  * items where some item is a person, the unexplained items are people too. */
-static nt_err rule_lists(tg_ctx *c) {
+static nt_err rule_lists(names_doc *nd) {
+    tg_ctx *c = nd->c;
     const tok_doc *d = &c->doc;
-    uint32_t n = (uint32_t)d->n_toks;
+    uint32_t n = nd->n, next = 0;
     uint32_t is[64], ie[64];
-    for (uint32_t i = 0; i < n;) {
+    for (uint32_t q0 = 0; q0 < nd->n_marks; q0++) {
+        uint32_t i = nd->marks[q0];
+        if (i < next || !has(nd, i, NF_NAME))
+            continue;
         size_t k = 0;
         uint32_t j = i;
         while (j < n && k < 64) {
-            uint32_t e = is_name_word(c, j) ? name_end(c, j) : j;
+            uint32_t e = has(nd, j, NF_NAME) ? name_end(nd, j) : j;
             if (e == j)
                 break;
             is[k] = j;
             ie[k++] = e;
-            if (e < n && (is_comma(c, e) || nt_str_eq_c(tok_fold(d, e), "and")) && e + 1 < n &&
+            if (e < n && (is_comma(c, e) || fold_is(c, e, "and", 3)) && e + 1 < n &&
                 !(d->toks[e + 1].flags & TOK_NL_BEFORE))
                 j = e + 1;
             else
@@ -430,9 +567,7 @@ static nt_err rule_lists(tg_ctx *c) {
                 }
             }
         }
-        i = k ? ie[k - 1] : i + 1;
-        if (k && i == is[0])
-            i++;
+        next = k && ie[k - 1] > i ? ie[k - 1] : i + 1;
     }
     return NT_OK;
 }
@@ -440,15 +575,17 @@ static nt_err rule_lists(tg_ctx *c) {
 /* Result tables of a sports report: "Bristol Rovers 3 1 2 0 2 1 5", "Partick 1 St Mirren 1":
  * a capitalised name that starts a line or follows a score, and is followed by a number,
  * is a team (ORG) unless it is a country (national teams are places). */
-static nt_err rule_sports_table(tg_ctx *c) {
+static nt_err rule_sports_table(names_doc *nd) {
+    tg_ctx *c = nd->c;
     const tok_doc *d = &c->doc;
-    uint32_t n = (uint32_t)d->n_toks;
+    uint32_t n = nd->n, next = 1;
     if (!n || !tg__w(c, 0, SNAP_W_SPORTS))
         return NT_OK;
-    for (uint32_t i = 1; i < n; i++) {
-        if (!is_name_word(c, i))
+    for (uint32_t q = 0; q < nd->n_marks; q++) {
+        uint32_t i = nd->marks[q];
+        if (i < next || !has(nd, i, NF_NAME))
             continue;
-        uint32_t e = name_end(c, i);
+        uint32_t e = name_end(nd, i);
         bool starts = (d->toks[i].flags & TOK_NL_BEFORE) ||
                       ((d->toks[i - 1].flags & TOK_NUM) && !(d->toks[i - 1].flags & TOK_NL_BEFORE));
         bool date = e < n && d->toks[e].end - d->toks[e].start == 10; /* "1996-08-30" */
@@ -470,19 +607,19 @@ static nt_err rule_sports_table(tg_ctx *c) {
                     return rc;
             }
         }
-        i = e > i ? e - 1 : i;
+        next = e > i ? e : i + 1;
     }
     return NT_OK;
 }
 
 /* An unknown acronym in running text ("LIFFE", "CFDT") is most often an organisation. */
-static nt_err rule_acronym(tg_ctx *c) {
+static nt_err rule_acronym(names_doc *nd) {
+    tg_ctx *c = nd->c;
     const tok_doc *d = &c->doc;
-    for (uint32_t i = 0; i < d->n_toks; i++) {
+    for (uint32_t q = 0; q < nd->n_marks; q++) {
+        uint32_t i = nd->marks[q];
         const tok_token *t = &d->toks[i];
-        size_t len = t->end - t->start;
-        if (!(t->flags & TOK_ALLCAP) || (t->flags & (TOK_ABBREV | TOK_NUM)) || len < 2 || len > 6 ||
-            c->headline[t->sent] || tg__covering(c, i) >= 0 || (c->wb[i] & (SNAP_W_COMMON | SNAP_W_NEVER)))
+        if (!has(nd, i, NF_ACRO) || c->headline[t->sent] || tg__covering(c, i) >= 0)
             continue;
         /* letters only; a neighbour in capitals means a shouted phrase, not an acronym */
         bool letters = true;
@@ -500,11 +637,12 @@ static nt_err rule_acronym(tg_ctx *c) {
 }
 
 nt_err names_run(tg_ctx *c) {
+    names_doc nd;
     nt_err rc;
-    if ((rc = rule_titles(c)) != NT_OK || (rc = rule_org_suffix(c)) != NT_OK ||
-        (rc = rule_capseq(c)) != NT_OK || (rc = rule_said(c)) != NT_OK ||
-        (rc = rule_acronym(c)) != NT_OK || (rc = rule_lists(c)) != NT_OK ||
-        (rc = rule_sports_table(c)) != NT_OK)
+    if ((rc = names_doc_init(&nd, c)) != NT_OK || (rc = rule_titles(&nd)) != NT_OK ||
+        (rc = rule_org_suffix(&nd)) != NT_OK || (rc = rule_capseq(&nd)) != NT_OK ||
+        (rc = rule_said(&nd)) != NT_OK || (rc = rule_acronym(&nd)) != NT_OK ||
+        (rc = rule_lists(&nd)) != NT_OK || (rc = rule_sports_table(&nd)) != NT_OK)
         return rc;
     return NT_OK;
 }
