@@ -15,27 +15,51 @@ typedef struct link {
     uint32_t chain; /* rule chain when ent < 0 */
     nt_type type;
     uint8_t exact;  /* compare original bytes (acronyms) rather than folded */
+    uint64_t hash;  /* folded keys: c->hash of the token the key is the folded form of */
 } link;
 
+/* The links of one document, in the order found (the earliest of equal keys wins). Every
+ * capitalised token is looked up, so folded keys are indexed by the per-token hash the
+ * tagger already computed; exact keys (defined acronyms) are few and scanned. Lives in
+ * coref_run's frame; the arrays come from c->a (the request's arena). */
 typedef struct links {
-    link *v;
-    size_t n, cap;
+    link *v;          /* capacity: two per candidate (a name link and an acronym) */
+    size_t n;
+    uint32_t *slot;   /* open addressing over folded links: index + 1, 0 = empty */
+    size_t mask;      /* slot count - 1; at most half the slots are used */
+    uint32_t *exact;  /* indices of the exact links, in order */
+    size_t n_exact;
 } links;
 
-static nt_err links_add(tg_ctx *c, links *L, link l) {
-    for (size_t i = 0; i < L->n; i++)
-        if (L->v[i].exact == l.exact && nt_str_eq(L->v[i].key, l.key))
-            return NT_OK; /* first (earliest) wins */
-    if (L->n == L->cap) {
-        size_t nc = L->cap ? L->cap * 2 : 32;
-        link *n = arena_realloc(c->a, L->v, L->cap * sizeof(link), nc * sizeof(link));
-        if (!n)
-            return NT_ENOMEM;
-        L->v = n;
-        L->cap = nc;
+static nt_err links_init(tg_ctx *c, links *L) {
+    size_t cap = 2 * c->n_cands, slots = 16;
+    while (slots < 2 * cap)
+        slots *= 2;
+    *L = (links){.mask = slots - 1};
+    if (!(L->v = arena_alloc(c->a, cap * sizeof(link))) ||
+        !(L->slot = arena_calloc(c->a, slots, sizeof(uint32_t))) ||
+        !(L->exact = arena_alloc(c->a, c->n_cands * sizeof(uint32_t))))
+        return NT_ENOMEM;
+    return NT_OK;
+}
+
+/* Adds l unless a link of the same kind with the same key exists (first wins). */
+static void links_add(links *L, link l) {
+    if (l.exact) {
+        for (size_t k = 0; k < L->n_exact; k++)
+            if (nt_str_eq(L->v[L->exact[k]].key, l.key))
+                return;
+        L->exact[L->n_exact++] = (uint32_t)L->n;
+    } else {
+        size_t i = l.hash & L->mask;
+        for (; L->slot[i]; i = (i + 1) & L->mask) {
+            const link *o = &L->v[L->slot[i] - 1];
+            if (o->hash == l.hash && nt_str_eq(o->key, l.key))
+                return;
+        }
+        L->slot[i] = (uint32_t)L->n + 1;
     }
     L->v[L->n++] = l;
-    return NT_OK;
 }
 
 static nt_type cand_type(const tg_ctx *c, const tg_cand *m) {
@@ -61,9 +85,8 @@ static size_t word_count(const tg_ctx *c, const tg_cand *m) {
     return n;
 }
 
-static nt_err collect(tg_ctx *c, links *L) {
+static void collect(const tg_ctx *c, links *L) {
     const tok_doc *d = &c->doc;
-    nt_err rc;
     for (size_t i = 0; i < c->n_cands; i++) {
         const tg_cand *m = &c->cands[i];
         nt_type ty = cand_type(c, m);
@@ -71,16 +94,12 @@ static nt_err collect(tg_ctx *c, links *L) {
             goto acronym;
         if (ty == NT_TYPE_PERSON) {
             uint32_t w = last_word(c, m);
-            link l = {tok_fold(d, w), m->ent, m->chain, ty, 0};
-            if ((rc = links_add(c, L, l)) != NT_OK)
-                return rc;
+            links_add(L, (link){tok_fold(d, w), m->ent, m->chain, ty, 0, c->hash[w]});
         } else if (ty == NT_TYPE_ORG && m->source == TG_SRC_GAZETTEER) {
             nt_str first = tok_fold(d, m->ts);
             if (!tg__w(c, m->ts, SNAP_W_COMMON) && (d->toks[m->ts].flags & TOK_CAP) &&
                 !(d->toks[m->ts].flags & TOK_ALLCAP)) {
-                link l = {first, m->ent, m->chain, ty, 0};
-                if ((rc = links_add(c, L, l)) != NT_OK)
-                    return rc;
+                links_add(L, (link){first, m->ent, m->chain, ty, 0, c->hash[m->ts]});
             }
         }
     acronym:
@@ -97,23 +116,38 @@ static nt_err collect(tg_ctx *c, links *L) {
             int64_t held = tg__covering(c, m->te + 1);
             if (caps >= 2 && acr.n <= 12 && acr.p[0] == f0 &&
                 (held < 0 || c->cands[held].source == TG_SRC_RULE)) {
-                link l = {acr, m->ent, m->chain, ty, 1};
-                if ((rc = links_add(c, L, l)) != NT_OK)
-                    return rc;
+                links_add(L, (link){acr, m->ent, m->chain, ty, 1, 0});
             }
         }
     }
-    return NT_OK;
 }
 
+/* The earliest link whose key is token t (its original bytes for an exact link, its folded
+ * form otherwise), or NULL. Keys are unique per kind, so at most one of each matches. */
 static const link *find_link(const tg_ctx *c, const links *L, uint32_t t) {
-    nt_str f = tok_fold(&c->doc, t), o = tok_text(&c->doc, t);
-    for (size_t i = 0; i < L->n; i++) {
-        const link *l = &L->v[i];
-        if (l->exact ? nt_str_eq(l->key, o) : nt_str_eq(l->key, f))
-            return l;
+    const link *best = NULL;
+    if (L->n_exact) {
+        nt_str o = tok_text(&c->doc, t);
+        for (size_t k = 0; k < L->n_exact && !best; k++)
+            if (nt_str_eq(L->v[L->exact[k]].key, o))
+                best = &L->v[L->exact[k]];
     }
-    return NULL;
+    uint64_t h = c->hash[t];
+    for (size_t i = h & L->mask; L->slot[i]; i = (i + 1) & L->mask) {
+        const link *l = &L->v[L->slot[i] - 1];
+        if (l->hash == h && nt_str_eq(l->key, tok_fold(&c->doc, t)))
+            return !best || l < best ? l : best;
+    }
+    return best;
+}
+
+/* The first capitalised word at or after t, or n: a tight loop over the many lower-case
+ * tokens, which need no lookup. */
+static uint32_t next_cap_word(const tok_token *toks, uint32_t n, uint32_t t) {
+    const tok_token *p = toks + t, *end = toks + n;
+    while (p < end && (p->flags & (TOK_WORD | TOK_CAP)) != (TOK_WORD | TOK_CAP))
+        p++;
+    return (uint32_t)(p - toks);
 }
 
 /* A candidate on one token that a coreference link may take over. */
@@ -130,15 +164,20 @@ static bool overridable(const tg_ctx *c, const tg_cand *m, const link *l) {
 }
 
 nt_err coref_run(tg_ctx *c) {
-    links L = {0};
+    links L;
     const tok_doc *d = &c->doc;
-    nt_err rc = collect(c, &L);
-    if (rc != NT_OK || L.n == 0)
+    const tok_token *toks = d->toks;
+    uint32_t n = (uint32_t)d->n_toks;
+    nt_err rc;
+    if (c->n_cands == 0)
+        return NT_OK;
+    if ((rc = links_init(c, &L)) != NT_OK)
         return rc;
-    for (uint32_t t = 0; t < d->n_toks; t++) {
-        uint16_t f = d->toks[t].flags;
-        if (!(f & TOK_WORD) || !(f & TOK_CAP))
-            continue;
+    collect(c, &L);
+    if (L.n == 0)
+        return NT_OK;
+    for (uint32_t t = next_cap_word(toks, n, 0); t < n; t = next_cap_word(toks, n, t + 1)) {
+        uint16_t f = toks[t].flags;
         const link *l = find_link(c, &L, t);
         if (!l)
             continue;
