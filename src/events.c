@@ -373,14 +373,15 @@ static bool match_seq(const ev_doc *D, const rules_elem *el, uint32_t n, int dir
                 break;
             if (g > 0 && in_cls(D, p - dir, RULES_C_GAPSTOP))
                 break;
-            ev_caps tmp = *caps;
+            /* a failed try only appends captures: dropping them restores caps */
+            int n_caps = caps->n;
             int64_t np;
-            if (match_segment(D, el, n, dir, k, j, p, &tmp, &np)) {
-                *caps = tmp;
+            if (match_segment(D, el, n, dir, k, j, p, caps, &np)) {
                 pos = np;
                 found = true;
                 break;
             }
+            caps->n = n_caps;
         }
         if (!found)
             return false;
@@ -390,12 +391,14 @@ static bool match_seq(const ev_doc *D, const rules_elem *el, uint32_t n, int dir
     return true;
 }
 
-/* Matches pattern pt around the trigger tokens [ts, te). Captures go to caps on success. */
+/* Matches pattern pt around the trigger tokens [ts, te). Captures go to caps on success;
+ * on failure caps holds leftovers the caller must not read. (Captures are written in
+ * place: copying the 32-entry array per try cost more than the matching.) */
 static bool match_pattern(const ev_doc *D, const rules_pattern *pt, uint32_t ts, uint32_t te,
                           ev_caps *caps) {
     const rules_elem *el = &D->r->elems[pt->elem_off];
-    ev_caps tmp = {.n = 0};
     int64_t end;
+    caps->n = 0;
     if (pt->anchored) {
         int64_t p = D->sf;
         uint32_t lo = 1, hi = pt->trig;
@@ -404,16 +407,15 @@ static bool match_pattern(const ev_doc *D, const rules_pattern *pt, uint32_t ts,
             p++;
         if (hi > lo && el[hi - 1].kind == RULES_E_GAP)
             gap = el[--hi].n;
-        if (!match_seq(D, el + lo, hi - lo, 1, p, &tmp, &end) || end > (int64_t)ts ||
+        if (!match_seq(D, el + lo, hi - lo, 1, p, caps, &end) || end > (int64_t)ts ||
             (int64_t)ts - end > gap)
             return false;
-    } else if (pt->trig > 0 && !match_seq(D, el, pt->trig, -1, (int64_t)ts - 1, &tmp, &end)) {
+    } else if (pt->trig > 0 && !match_seq(D, el, pt->trig, -1, (int64_t)ts - 1, caps, &end)) {
         return false;
     }
     if (pt->trig + 1 < pt->n_elems &&
-        !match_seq(D, el + pt->trig + 1, pt->n_elems - pt->trig - 1, 1, te, &tmp, &end))
+        !match_seq(D, el + pt->trig + 1, pt->n_elems - pt->trig - 1, 1, te, caps, &end))
         return false;
-    *caps = tmp;
     return true;
 }
 
