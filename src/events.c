@@ -59,6 +59,12 @@ static bool in_cls(const ev_doc *D, int64_t t, int k) {
     return c >= 0 && (classes_of(D, t) >> c & 1);
 }
 
+/* Token t is the first word of some trigger form. */
+static bool is_trigger_key(const ev_doc *D, size_t t) {
+    uint32_t w = D->wid[t];
+    return w != RULES_NONE && D->r->words[w].trig_n != 0;
+}
+
 static bool is_wordtok(const ev_doc *D, int64_t t) {
     return (D->d->toks[t].flags & TOK_WORD) != 0;
 }
@@ -564,10 +570,34 @@ static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
 
 /* ---- the stage ---- */
 
-static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_result *out) {
+/* Word ids of all tokens; *n_trig gets the number of tokens that key a trigger. */
+static nt_err prepare_words(ev_doc *D, tg_ctx *c, size_t *n_trig) {
+    const tok_doc *d = &c->doc;
+    size_t cap = 0;
+    D->wid = arena_alloc(c->a, d->n_toks * sizeof(uint32_t));
+    if (!D->wid)
+        return NT_ENOMEM;
+    for (size_t i = 0; i < d->n_toks; i++) {
+        D->wid[i] = rules__word_find(D->r, tok_fold(d, i));
+        cap += is_trigger_key(D, i);
+    }
+    *n_trig = cap;
+    return NT_OK;
+}
+
+/* Does sentence se hold a token that keys a trigger? Patterns never look past their
+ * trigger's sentence, so the dates of any other sentence are never read. */
+static bool sentence_has_trigger(const ev_doc *D, const tok_sentence *se) {
+    for (size_t t = se->tok_first; t < (size_t)se->tok_first + se->tok_count; t++)
+        if (is_trigger_key(D, t))
+            return true;
+    return false;
+}
+
+/* Mentions and time expressions, per token; D->wid must be filled. */
+static nt_err prepare_spans(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_result *out) {
     const tok_doc *d = &c->doc;
     size_t n = d->n_toks, nm = 0;
-    D->wid = arena_alloc(c->a, n * sizeof(uint32_t));
     D->ms = arena_alloc(c->a, n * sizeof(int32_t));
     D->me = arena_alloc(c->a, n * sizeof(int32_t));
     D->ds = arena_alloc(c->a, n * sizeof(int32_t));
@@ -577,14 +607,12 @@ static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_resul
         nm += out->ents[i].n_mentions;
     D->ments = arena_alloc(c->a, (nm + 1) * sizeof(ev_ment));
     D->inside = arena_calloc(c->a, n + 1, 1);
-    if (!D->inside || !D->wid || !D->ms || !D->me || !D->ds || !D->de || !D->dates || !D->ments)
+    if (!D->inside || !D->ms || !D->me || !D->ds || !D->de || !D->dates || !D->ments)
         return NT_ENOMEM;
     memset(D->ms, 0xFF, n * sizeof(int32_t));
     memset(D->me, 0xFF, n * sizeof(int32_t));
     memset(D->ds, 0xFF, n * sizeof(int32_t));
     memset(D->de, 0xFF, n * sizeof(int32_t));
-    for (size_t i = 0; i < n; i++)
-        D->wid[i] = rules__word_find(D->r, tok_fold(d, i));
     nm = 0;
     for (size_t i = 0; i < out->n_ents; i++)
         for (size_t k = 0; k < out->ents[i].n_mentions; k++) {
@@ -601,6 +629,8 @@ static nt_err prepare(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_resul
     for (size_t s = 0; s < d->n_sents; s++) {
         const tok_sentence *se = &d->sents[s];
         size_t k;
+        if (!sentence_has_trigger(D, se))
+            continue;
         ev__dates(d, se->tok_first, se->tok_first + se->tok_count, o->published, c->a,
                   D->dates + D->n_dates, n - D->n_dates, &k);
         for (size_t i = D->n_dates; i < D->n_dates + k; i++) {
@@ -625,12 +655,12 @@ nt_err events_run(tg_ctx *c, const tagger_opts *o, tg_result *out) {
     out->n_events = 0;
     if (!r || !r->n_trigs || !d->n_toks)
         return NT_OK;
-    if ((rc = prepare(&D, c, o, out)) != NT_OK)
+    if ((rc = prepare_words(&D, c, &cap)) != NT_OK)
         return rc;
-    for (size_t i = 0; i < d->n_toks; i++)
-        cap += D.wid[i] != RULES_NONE && r->words[D.wid[i]].trig_n;
-    if (!cap)
+    if (!cap) /* no trigger: nothing below can yield an event */
         return NT_OK;
+    if ((rc = prepare_spans(&D, c, o, out)) != NT_OK)
+        return rc;
     out->events = arena_calloc(c->a, cap, sizeof(tg_event));
     if (!out->events)
         return NT_ENOMEM;
@@ -641,7 +671,7 @@ nt_err events_run(tg_ctx *c, const tagger_opts *o, tg_result *out) {
         for (int64_t t = D.sf; t < D.sl;) {
             tg_event *ev = &out->events[out->n_events];
             uint32_t te;
-            if (out->n_events < cap && D.wid[t] != RULES_NONE && r->words[D.wid[t]].trig_n) {
+            if (out->n_events < cap && is_trigger_key(&D, (size_t)t)) {
                 if (!spare && !(spare = arena_calloc(c->a, RULES_ROLE_COUNT, sizeof(tg_arg))))
                     return NT_ENOMEM;
                 ev->args = spare;
