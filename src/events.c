@@ -570,7 +570,8 @@ static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
 
 /* ---- the stage ---- */
 
-/* Word ids of all tokens; *n_trig gets the number of tokens that key a trigger. */
+/* Word ids of all tokens; *n_trig gets the number of tokens that key a trigger. The
+ * tagger's per-token hash (gaz_hash) is the rules table's hash too (rules_int.h). */
 static nt_err prepare_words(ev_doc *D, tg_ctx *c, size_t *n_trig) {
     const tok_doc *d = &c->doc;
     size_t cap = 0;
@@ -578,7 +579,7 @@ static nt_err prepare_words(ev_doc *D, tg_ctx *c, size_t *n_trig) {
     if (!D->wid)
         return NT_ENOMEM;
     for (size_t i = 0; i < d->n_toks; i++) {
-        D->wid[i] = rules__word_find(D->r, tok_fold(d, i));
+        D->wid[i] = rules__word_find_h(D->r, tok_fold(d, i), c->hash[i]);
         cap += is_trigger_key(D, i);
     }
     *n_trig = cap;

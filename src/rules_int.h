@@ -7,6 +7,8 @@
 
 #include "rules.h"
 
+#include <string.h>
+
 #define RULES_MAX_CLASSES 64
 #define RULES_MAX_ELEMS 32
 #define RULES_MAX_STYPES 8
@@ -98,6 +100,13 @@ typedef struct rules_word {
     uint8_t mod[RULES_MOD_COUNT]; /* cue window per modality kind, 0 = not a cue */
 } rules_word;
 
+/* A word-table slot. `hash` (the low 32 bits of the word's rules__hash) is compared
+ * first, so a miss rarely touches the word itself. */
+typedef struct rules_slot {
+    uint32_t hash;
+    uint32_t id;  /* word id + 1; 0 = empty */
+} rules_slot;
+
 /* Classes that the runner looks up by name (-1 when a file does not define them). */
 enum rules_wk {
     RULES_C_DET, RULES_C_STOP, RULES_C_PRON, RULES_C_GAPSTOP, RULES_C_BARRIER,
@@ -109,8 +118,8 @@ struct rules_set {
     size_t pool_n, pool_cap;
     rules_word *words;
     uint32_t n_words, cap_words;
-    uint32_t *slots;      /* hash: word id + 1, 0 = empty */
-    uint32_t n_slots;     /* power of two */
+    rules_slot *slots;    /* open-addressing word table, linear probing */
+    uint32_t n_slots;     /* power of two, at least 4 × n_words */
     rules_event *events;
     uint32_t n_events, cap_events;
     rules_pattern *pats;
@@ -141,8 +150,37 @@ struct rules_builder {
     uint32_t cur_event;   /* event the next trigger/pattern lines belong to */
 };
 
+/* The hash of the word table: 64-bit FNV-1a of the bytes. It is the same function as
+ * gaz_hash (gazetteer.h), so the event stage can pass the per-token hash the tagger
+ * already computed to rules__word_find_h instead of hashing every token again
+ * (test_rules.c checks that the two agree). */
+static inline uint64_t rules__hash(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 /* Word id of folded `w`, or RULES_NONE. */
 uint32_t rules__word_find(const rules_set *s, nt_str w);
+/* As rules__word_find with h = rules__hash(w.p, w.n) already computed. Inline: the
+ * event stage calls it once per token. */
+static inline uint32_t rules__word_find_h(const rules_set *s, nt_str w, uint64_t h) {
+    if (!s->n_slots)
+        return RULES_NONE;
+    uint32_t mask = s->n_slots - 1, h32 = (uint32_t)h;
+    for (uint32_t i = h32 & mask;; i = (i + 1) & mask) {
+        const rules_slot *sl = &s->slots[i];
+        if (!sl->id)
+            return RULES_NONE;
+        if (sl->hash != h32)
+            continue;
+        const rules_word *x = &s->words[sl->id - 1];
+        if (x->len == w.n && memcmp(s->pool + x->off, w.p, w.n) == 0)
+            return sl->id - 1;
+    }
+}
 /* Word id of folded `w`, added if new. NT_ENOMEM. */
 nt_err rules__word_add(rules_set *s, nt_str w, uint32_t *id);
 /* Pool string. */

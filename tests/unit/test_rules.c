@@ -4,7 +4,8 @@
  * sentence length (pathological gaps included). */
 #include "t.h"
 
-#include "rules.h"
+#include "gazetteer.h"
+#include "rules_int.h"
 #include "snapshot.h"
 #include "tagger.h"
 
@@ -75,6 +76,29 @@ static int t_compile(void) {
     T_EQ_INT(rules_pattern_count(s), 3);
     rules_set_free(s);
     rules_set_free(NULL);
+    return 0;
+}
+
+/* The event stage looks words up with the tagger's per-token gaz_hash: the word table
+ * must hash the same way, and finding by hash must agree with finding by text. */
+static int t_word_hash(void) {
+    rules_set *s = NULL;
+    rules_diag d = {0};
+    T_OK(rules_compile("good.rules", nt_str_c(good), &s, &d));
+    T_TRUE(s->n_words > 10);
+    for (uint32_t k = 0; k < s->n_words; k++) {
+        nt_str w = rules__str(s, s->words[k].off, s->words[k].len);
+        uint64_t h = gaz_hash(w.p, w.n);
+        T_TRUE(rules__hash(w.p, w.n) == h);
+        T_EQ_INT(rules__word_find_h(s, w, h), k);
+        T_EQ_INT(rules__word_find(s, w), k);
+    }
+    static const char *const misses[] = {"", "shel", "shellss", "kill", "the the"};
+    for (size_t i = 0; i < NT_ARRAY_LEN(misses); i++) {
+        nt_str w = nt_str_c(misses[i]);
+        T_EQ_INT(rules__word_find_h(s, w, gaz_hash(w.p, w.n)), RULES_NONE);
+    }
+    rules_set_free(s);
     return 0;
 }
 
@@ -244,6 +268,7 @@ static int t_linear(void) {
 static const struct t_case cases[] = {
     {"rules: parse errors carry file:line:col", t_parse_errors},
     {"rules: a valid file compiles, verbs and nouns inflect", t_compile},
+    {"rules: word lookup by the tagger's token hash", t_word_hash},
     {"rules: events with arguments, time value and modality", t_events},
     {"rules: relative pronouns, $, !, one role per span, hypothetical", t_voice},
     {"rules: evaluation is linear in the sentence length", t_linear},
