@@ -5,7 +5,6 @@
  * value ("2018-04", "2018-04-10", "2018-W15", "2017"). One forward pass; arena only. */
 #include "events_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const months[12][3] = {
@@ -17,6 +16,13 @@ static const char *const wdays[7] = {"monday", "tuesday", "wednesday", "thursday
                                      "friday", "saturday", "sunday"};
 static const char *const numwords[] = {"one", "two", "three", "four", "five", "six",
                                        "seven", "eight", "nine", "ten", "a"};
+
+/* w equals the literal `lit`, as nt_str_eq_c. Inline so that with a literal the length
+ * is a constant and the compare a few instructions: these run on most tokens. */
+static inline bool eq_lit(nt_str w, const char *lit) {
+    size_t n = strlen(lit);
+    return w.n == n && memcmp(w.p, lit, n) == 0;
+}
 
 /* The folded token without a trailing abbreviation dot. */
 static nt_str word(const tok_doc *d, size_t i) {
@@ -30,12 +36,23 @@ static int month_of(const tok_doc *d, size_t i) {
     if (!(d->toks[i].flags & TOK_CAP))
         return -1;
     nt_str w = word(d, i);
-    if (w.n < 3 || w.n > 9 || !strchr("jfmasond", w.p[0]))
-        return -1; /* no month name starts otherwise */
-    for (int m = 0; m < 12; m++)
+    /* bit k: some month name starts with letter 'a' + k (j f m a s o n d) */
+    const uint32_t initials = 1u << ('j' - 'a') | 1u << ('f' - 'a') | 1u << ('m' - 'a') |
+                              1u << ('a' - 'a') | 1u << ('s' - 'a') | 1u << ('o' - 'a') |
+                              1u << ('n' - 'a') | 1u << ('d' - 'a');
+    if (w.n < 3 || w.n > 9 || w.p[0] < 'a' || w.p[0] > 'z' || !(initials >> (w.p[0] - 'a') & 1))
+        return -1;
+    /* each name and abbreviation starts with its month's first three letters, and no two
+     * months share those: only one month needs the full compares */
+    for (int m = 0; m < 12; m++) {
+        const char *full = months[m][0];
+        if (full[0] != w.p[0] || full[1] != w.p[1] || full[2] != w.p[2])
+            continue;
         for (int k = 0; k < 3; k++)
             if (months[m][k][0] && nt_str_eq_c(w, months[m][k]))
                 return m + 1;
+        return -1;
+    }
     return -1;
 }
 
@@ -43,6 +60,8 @@ static int wday_of(const tok_doc *d, size_t i) {
     if (!(d->toks[i].flags & TOK_CAP))
         return -1;
     nt_str w = word(d, i);
+    if (w.n < 6 || memcmp(w.p + w.n - 3, "day", 3) != 0)
+        return -1; /* every weekday name is "...day" */
     for (int k = 0; k < 7; k++)
         if (nt_str_eq_c(w, wdays[k]))
             return k;
@@ -61,16 +80,16 @@ static int number_of(const tok_doc *d, size_t i) {
         }
         return v;
     }
-    if (w.n > 5 || !w.n || !strchr("otfsena", w.p[0]))
-        return -1; /* no number word starts otherwise */
+    if (w.n > 5 || !w.n)
+        return -1; /* no number word is longer */
     for (size_t k = 0; k < NT_ARRAY_LEN(numwords); k++)
-        if (nt_str_eq_c(w, numwords[k]))
+        if (numwords[k][0] == w.p[0] && nt_str_eq_c(w, numwords[k]))
             return k < 10 ? (int)k + 1 : 1;
     return -1;
 }
 
-static bool is(const tok_doc *d, size_t i, const char *w) {
-    return nt_str_eq_c(tok_fold(d, i), w);
+static inline bool is(const tok_doc *d, size_t i, const char *w) {
+    return eq_lit(tok_fold(d, i), w);
 }
 
 /* ---- civil dates (days since 1970-01-01) ---- */
@@ -128,19 +147,50 @@ typedef struct anchor {
 
 enum fmt_kind { F_YMD, F_YM, F_Y, F_WEEK, F_XM };
 
-/* Formats a value into the arena (formats are literals: -Wformat-nonliteral). */
-static nt_str fmt(arena *a, enum fmt_kind k, int x, int y, int z) {
-    char b[32];
-    int n;
-    switch (k) {
-        case F_YMD: n = snprintf(b, sizeof(b), "%04d-%02d-%02d", x, y, z); break;
-        case F_YM: n = snprintf(b, sizeof(b), "%04d-%02d", x, y); break;
-        case F_Y: n = snprintf(b, sizeof(b), "%04d", x); break;
-        case F_WEEK: n = snprintf(b, sizeof(b), "%04d-W%02d", x, y); break;
-        default: n = snprintf(b, sizeof(b), "XXXX-%02d", x); break;
+/* Writes v at p as printf's "%0*d" with `width` would (the sign counts in the width);
+ * returns the end. At most 11 bytes beyond the padding. */
+static char *put_int(char *p, int v, int width) {
+    char digits[12];
+    int n = 0;
+    long u = v < 0 ? -(long)v : v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        *p++ = '-';
+        width--;
     }
-    char *p = n > 0 ? arena_strndup(a, b, (size_t)n) : NULL;
-    return p ? (nt_str){p, (size_t)n} : (nt_str){"", 0};
+    for (int k = n; k < width; k++)
+        *p++ = '0';
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+static char *put_str(char *p, const char *s) {
+    while (*s)
+        *p++ = *s++;
+    return p;
+}
+
+/* Formats a value into the arena: F_YMD "%04d-%02d-%02d", F_YM "%04d-%02d", F_Y "%04d",
+ * F_WEEK "%04d-W%02d", F_XM "XXXX-%02d". By hand, as snprintf cost ~850 instructions
+ * per value. */
+static nt_str fmt(arena *a, enum fmt_kind k, int x, int y, int z) {
+    char b[48], *e = b;
+    switch (k) {
+        case F_YMD:
+            e = put_int(put_str(put_int(put_str(put_int(e, x, 4), "-"), y, 2), "-"), z, 2);
+            break;
+        case F_YM: e = put_int(put_str(put_int(e, x, 4), "-"), y, 2); break;
+        case F_Y: e = put_int(e, x, 4); break;
+        case F_WEEK: e = put_int(put_str(put_int(e, x, 4), "-W"), y, 2); break;
+        default: e = put_int(put_str(e, "XXXX-"), x, 2); break;
+    }
+    size_t n = (size_t)(e - b);
+    char *p = arena_strndup(a, b, n);
+    return p ? (nt_str){p, n} : (nt_str){"", 0};
 }
 
 static nt_str ymd(arena *a, long days) {
@@ -223,8 +273,8 @@ static bool may_start_relative(const tok_doc *d, size_t i) {
                !memcmp(w.p, "four", 4) || !memcmp(w.p, "five", 4) || !memcmp(w.p, "nine", 4);
     if (w.n == 7)
         return !memcmp(w.p, "tonight", 7);
-    return (w.n == 1 && w.p[0] == 'a') || (w.n == 3 && strchr("otsf", w.p[0])) ||
-           (w.n == 5 && strchr("tse", w.p[0])); /* one two six ten / three seven eight */
+    return eq_lit(w, "a") || eq_lit(w, "one") || eq_lit(w, "two") || eq_lit(w, "six") ||
+           eq_lit(w, "ten") || eq_lit(w, "three") || eq_lit(w, "seven") || eq_lit(w, "eight");
 }
 
 static size_t try_relative(const tok_doc *d, size_t i, size_t end, const anchor *an, arena *a,
