@@ -24,6 +24,7 @@ typedef struct ev_doc {
     const tg_result *out;
     arena *a;
     uint32_t *wid;     /* per token: rules word id or RULES_NONE */
+    uint8_t *has_trig; /* per sentence: 1 if one of its tokens keys a trigger */
     int32_t *ms, *me;  /* per token: mention starting / ending (last token) here, or -1 */
     uint8_t *inside;   /* per token: EV_IN_MENT | EV_IN_DATE (never a trigger) */
     ev_ment *ments;
@@ -289,7 +290,6 @@ static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int di
     const rules_set *r = D->r;
     uint32_t w = (D->inside[pos] & EV_IN_MENT) ? RULES_NONE : D->wid[pos];
     bool ok = false;
-    ev_cap c = {0};
     switch (e->kind) {
         case RULES_E_END: {
             /* the sentence ends here, or only closing punctuation and quotes remain */
@@ -313,7 +313,8 @@ static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int di
             for (uint32_t k = 0; !ok && w != RULES_NONE && k < e->n; k++)
                 ok = r->alts[e->off + k] == w;
             break;
-        case RULES_E_SLOT:
+        case RULES_E_SLOT: {
+            ev_cap c = {0};
             for (uint32_t k = 0; !ok && k < e->n; k++)
                 ok = match_stype(D, &r->stypes[e->off + k], pos, dir, &c);
             if (ok) {
@@ -324,6 +325,7 @@ static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int di
                 }
             }
             return ok;
+        }
         default:
             return false;
     }
@@ -570,29 +572,25 @@ static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
 
 /* ---- the stage ---- */
 
-/* Word ids of all tokens; *n_trig gets the number of tokens that key a trigger. The
- * tagger's per-token hash (gaz_hash) is the rules table's hash too (rules_int.h). */
+/* Word ids of all tokens and the sentences holding a trigger key; *n_trig gets the
+ * number of tokens that key a trigger. The tagger's per-token hash (gaz_hash) is the
+ * rules table's hash too (rules_int.h). */
 static nt_err prepare_words(ev_doc *D, tg_ctx *c, size_t *n_trig) {
     const tok_doc *d = &c->doc;
     size_t cap = 0;
     D->wid = arena_alloc(c->a, d->n_toks * sizeof(uint32_t));
-    if (!D->wid)
+    D->has_trig = arena_calloc(c->a, d->n_sents + 1, 1);
+    if (!D->wid || !D->has_trig)
         return NT_ENOMEM;
     for (size_t i = 0; i < d->n_toks; i++) {
         D->wid[i] = rules__word_find_h(D->r, tok_fold(d, i), c->hash[i]);
-        cap += is_trigger_key(D, i);
+        if (is_trigger_key(D, i)) {
+            cap++;
+            D->has_trig[d->toks[i].sent] = 1;
+        }
     }
     *n_trig = cap;
     return NT_OK;
-}
-
-/* Does sentence se hold a token that keys a trigger? Patterns never look past their
- * trigger's sentence, so the dates of any other sentence are never read. */
-static bool sentence_has_trigger(const ev_doc *D, const tok_sentence *se) {
-    for (size_t t = se->tok_first; t < (size_t)se->tok_first + se->tok_count; t++)
-        if (is_trigger_key(D, t))
-            return true;
-    return false;
 }
 
 /* Mentions and time expressions, per token; D->wid must be filled. */
@@ -630,8 +628,8 @@ static nt_err prepare_spans(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg
     for (size_t s = 0; s < d->n_sents; s++) {
         const tok_sentence *se = &d->sents[s];
         size_t k;
-        if (!sentence_has_trigger(D, se))
-            continue;
+        if (!D->has_trig[s])
+            continue; /* patterns never look past their trigger's sentence */
         ev__dates(d, se->tok_first, se->tok_first + se->tok_count, o->published, c->a,
                   D->dates + D->n_dates, n - D->n_dates, &k);
         for (size_t i = D->n_dates; i < D->n_dates + k; i++) {
@@ -667,12 +665,14 @@ nt_err events_run(tg_ctx *c, const tagger_opts *o, tg_result *out) {
         return NT_ENOMEM;
     tg_arg *spare = NULL; /* arguments of a trigger that may not become an event */
     for (size_t s = 0; s < d->n_sents; s++) {
+        if (!D.has_trig[s])
+            continue;
         D.sf = d->sents[s].tok_first;
         D.sl = D.sf + d->sents[s].tok_count;
         for (int64_t t = D.sf; t < D.sl;) {
-            tg_event *ev = &out->events[out->n_events];
             uint32_t te;
             if (out->n_events < cap && is_trigger_key(&D, (size_t)t)) {
+                tg_event *ev = &out->events[out->n_events];
                 if (!spare && !(spare = arena_calloc(c->a, RULES_ROLE_COUNT, sizeof(tg_arg))))
                     return NT_ENOMEM;
                 ev->args = spare;
