@@ -146,9 +146,17 @@ static void resolve_match(tg_ctx *c, tg_cand *m, bool with_ctx) {
     size_t n = gaz_node_outs(cand_gaz(c, m), m->node, &o);
     double best = -1e9;
     m->ent = -1;
+    if (!with_ctx)
+        m->usable = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!gaz_case_ok(&o[i], &c->doc, m->ts, m->te) || snap_masked(c->s, o[i].entity))
+        if (with_ctx && i < 64) {
+            if (!(m->usable >> i & 1))
+                continue;
+        } else if (!gaz_case_ok(&o[i], &c->doc, m->ts, m->te) || snap_masked(c->s, o[i].entity)) {
             continue;
+        } else if (i < 64) {
+            m->usable |= (uint64_t)1 << i;
+        }
         const snap_entity *e = snap_entity_at(c->s, o[i].entity);
         double sc = prior(e, &o[i]);
         if (with_ctx) {

@@ -17,6 +17,8 @@ typedef struct tg_cand {
     float score, conf;
     uint8_t source;    /* enum tg_source */
     bool weak, ambiguous;
+    uint64_t usable;   /* bit i: out i of `node` passes its case check and is not masked
+                          (outs 0-63; set by the resolver's first pass, reused by its second) */
 } tg_cand;
 
 typedef struct tg_chain {
