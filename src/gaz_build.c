@@ -130,7 +130,7 @@ static nt_err vocab_intern(gaz_builder *b, nt_str f, uint32_t *id) {
     b->vstr_len += f.n;
     b->nvocab++;
     b->voff[b->nvocab] = (uint32_t)b->vstr_len;
-    b->vslots[i] = (gaz_vslot){h, b->nvocab};
+    b->vslots[i] = (gaz_vslot){.hash = h, .id = b->nvocab};
     *id = b->nvocab;
     return NT_OK;
 }
@@ -326,7 +326,13 @@ static void build_vocab(const gaz_builder *b, gaz_db *db) {
         uint32_t j = s->hash & (db->n_slots - 1);
         while (db->slots[j].hash)
             j = (j + 1) & (db->n_slots - 1);
-        db->slots[j] = *s;
+        gaz_vslot *d = &db->slots[j];
+        uint32_t len = db->str_off[s->id] - db->str_off[s->id - 1];
+        *d = (gaz_vslot){.hash = s->hash, .id = s->id, .len = GAZ_LONG};
+        if (len <= GAZ_INLINE) {
+            d->len = (uint8_t)len;
+            memcpy(d->inl, db->strings + db->str_off[s->id - 1], len);
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define GAZ_MAGIC 0x5a47544eu /* "NTGZ" little-endian */
-#define GAZ_FORMAT 1u
+#define GAZ_FORMAT 2u /* 2: short tokens inline in the vocabulary slots */
 
 struct gaz_hdr {
     uint32_t magic, format, n_slots, n_vocab;
@@ -61,19 +61,26 @@ static bool sane(const gaz_db *db) {
     if (db->n_slots == 0 || (db->n_slots & (db->n_slots - 1)) || db->n_vocab >= db->n_slots ||
         db->n_nodes == 0)
         return false;
+    for (uint32_t i = 0; i < db->n_vocab; i++)
+        if (db->str_off[i] > db->str_off[i + 1] || db->str_off[i + 1] > db->strings_len)
+            return false;
     uint32_t used = 0;
     for (uint32_t i = 0; i < db->n_slots; i++) {
-        if (!db->slots[i].hash)
+        const gaz_vslot *s = &db->slots[i];
+        if (!s->hash)
             continue;
         used++;
-        if (db->slots[i].id == 0 || db->slots[i].id > db->n_vocab)
+        if (s->id == 0 || s->id > db->n_vocab)
+            return false;
+        /* the inline copy must agree with the string table, or lookups would depend on
+         * the token's length */
+        uint32_t a = db->str_off[s->id - 1], len = db->str_off[s->id] - a;
+        if (len <= GAZ_INLINE ? s->len != len || memcmp(s->inl, db->strings + a, len) != 0
+                              : s->len != GAZ_LONG)
             return false;
     }
     if (used != db->n_vocab || used * 2 + 2 > db->n_slots)
         return false; /* the builder keeps the table at most half full */
-    for (uint32_t i = 0; i < db->n_vocab; i++)
-        if (db->str_off[i] > db->str_off[i + 1] || db->str_off[i + 1] > db->strings_len)
-            return false;
     for (uint32_t i = 0; i < db->n_nodes; i++) {
         const gaz_node *n = &db->nodes[i];
         if ((uint64_t)n->edge_begin + n->edge_count > db->n_edges ||

@@ -27,7 +27,12 @@ uint32_t gaz_token_id_h(const gaz_db *db, nt_str f, uint64_t hash) {
         const gaz_vslot *s = &db->slots[i];
         if (s->hash == 0)
             return 0;
-        if (s->hash == h) {
+        if (s->hash != h)
+            continue;
+        if (s->len != GAZ_LONG) {
+            if (s->len == f.n && nt_mem_eq(s->inl, f.p, f.n))
+                return s->id;
+        } else if (f.n > GAZ_INLINE) {
             uint32_t a = db->str_off[s->id - 1], b = db->str_off[s->id];
             if (b - a == f.n && nt_mem_eq(db->strings + a, f.p, f.n))
                 return s->id;

@@ -95,7 +95,7 @@ size_t gaz_db_aliases(const gaz_db *db);
 
 /* ---- BLOB (stored in LMDB so a start maps it instead of rebuilding) ----
  * Byte table, little-endian, 64-byte header then the four arrays:
- *   0  u32 magic 'NTGZ'   4 u32 format version (1)   8 u32 n_vocab_slots  12 u32 n_vocab
+ *   0  u32 magic 'NTGZ'   4 u32 format version (2)   8 u32 n_vocab_slots  12 u32 n_vocab
  *  16 u32 n_nodes        20 u32 n_edges            24 u32 n_outs         28 u32 strings_len
  *  32 u64 payload_len    40 u32 crc32 of payload   44 u32 reserved … 63 */
 /* Serialises db into a new malloc'd buffer *blob of *len bytes (caller frees). */

@@ -215,6 +215,44 @@ static uint32_t crc32_(const unsigned char *p, size_t n) {
     return ~c;
 }
 
+enum { SLOT = 16 }; /* bytes of a vocabulary slot in a blob (format 2) */
+
+/* A short token's bytes are kept in its vocabulary slot as well as in the string table;
+ * a blob where the two disagree is refused (lookups would otherwise depend on the
+ * token's length), even with a correct checksum. */
+static int t_inline_mismatch(void) {
+    gaz_db *db = build(), *db2 = NULL;
+    void *blob = NULL;
+    size_t len = 0;
+    T_OK(gaz_db_save(db, &blob, &len));
+    gaz_db_free(db);
+    unsigned char *b = blob;
+    uint32_t n_slots;
+    memcpy(&n_slots, b + 8, 4);
+    T_TRUE(64 + (size_t)SLOT * n_slots <= len);
+    T_EQ_INT(gaz_db_load(b, len, &db2), NT_OK);
+    gaz_db_free(db2);
+    db2 = NULL;
+    size_t changed = 0;
+    for (uint32_t i = 0; i < n_slots && !changed; i++) {
+        unsigned char *sl = b + 64 + SLOT * i;
+        uint32_t h;
+        memcpy(&h, sl, 4);
+        if (h && sl[8] >= 1 && sl[8] <= 7) { /* an inline token: change its first byte */
+            sl[9] ^= 0x20;
+            changed = 1;
+        }
+    }
+    T_TRUE(changed);
+    uint32_t crc = crc32_(b + 64, len - 64);
+    memcpy(b + 40, &crc, 4);
+    nt_err rc = gaz_db_load(b, len, &db2);
+    gaz_db_free(db2);
+    free(blob);
+    T_EQ_INT(rc, NT_ECORRUPT);
+    return 0;
+}
+
 /* Regression (fixed in 59b7af8): a blob whose vocabulary hash table has no empty slot passes the sanity
  * checks (they only require n_vocab < n_slots), and then gaz_token_id() loops forever on
  * any word that is not in the vocabulary. The checksum is not a defence: it only catches
@@ -229,16 +267,24 @@ static int t_bug_full_vocab_table(void) {
     uint32_t n_slots, n_vocab;
     memcpy(&n_slots, b + 8, 4);
     memcpy(&n_vocab, b + 12, 4);
-    /* slots are the first array of the payload: (hash, id) pairs; fill every slot */
+    /* slots are the first array of the payload (SLOT bytes: hash, id, len, inline bytes);
+     * fill every empty slot with a copy of token 1's slot under another hash */
+    const unsigned char *tok1 = NULL;
+    for (uint32_t i = 0; i < n_slots && !tok1; i++) {
+        uint32_t id;
+        memcpy(&id, b + 64 + SLOT * i + 4, 4);
+        if (id == 1)
+            tok1 = b + 64 + SLOT * i;
+    }
+    T_TRUE(tok1);
     for (uint32_t i = 0; i < n_slots; i++) {
-        uint32_t h, id;
-        memcpy(&h, b + 64 + 8 * i, 4);
+        uint32_t h;
+        memcpy(&h, b + 64 + SLOT * i, 4);
         if (h)
             continue;
         h = 0x12345u + i;
-        id = 1;
-        memcpy(b + 64 + 8 * i, &h, 4);
-        memcpy(b + 64 + 8 * i + 4, &id, 4);
+        memcpy(b + 64 + SLOT * i, tok1, SLOT);
+        memcpy(b + 64 + SLOT * i, &h, 4);
     }
     uint32_t crc = crc32_(b + 64, len - 64);
     memcpy(b + 40, &crc, 4);
@@ -319,6 +365,7 @@ static int t_bug_huge_counts(void) {
 
 static const struct t_case cases[] = {
     {"scan_with_ids", t_scan_ids},
+    {"inline_slot_mismatch", t_inline_mismatch},
     {"leftmost_longest", t_longest},
     {"case_modes", t_case_modes},
     {"folding_hyphen_diacritic_apostrophe", t_folding},
