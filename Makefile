@@ -14,7 +14,7 @@ DEB_PKGS := build-essential pkg-config libmicrohttpd-dev libjansson-dev liblmdb-
             libutf8proc-dev libgumbo-dev curl python3 ca-certificates
 PKGS     := libmicrohttpd jansson libutf8proc gumbo
 
-CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
+CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O3 -g -Wall -Wextra \
                -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
                -fno-common -MMD -MP -Isrc
 ifeq ($(SAN),1)
@@ -42,7 +42,7 @@ TOOL_OBJ   := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 
-.PHONY: all run test asan lint fmt clean deps gazetteers bench eval fuzz golden-update check-deps db
+.PHONY: all run test asan lint fmt clean deps gazetteers bench eval fuzz golden-update check-deps db FORCE
 
 all: check-deps $(BUILD)/newstagd $(BUILD)/newstag
 
@@ -61,7 +61,11 @@ check-deps:
 deps: check-deps
 
 # ---- build ---------------------------------------------------------------------------
-$(BUILD)/%.o: %.c
+# objects depend on the flags too: changing CFLAGS (or SAN) rebuilds them
+$(BUILD)/.cflags: FORCE
+	@mkdir -p $(BUILD); echo '$(CC) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(BUILD)/.cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
