@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("load_ms %.1f\nfrom_cache %d\nentities %zu\naliases %zu\nmb_per_s %.2f\n"
-           "mb_per_s_mean %.2f\nmb_per_s_range %.1f–%.1f\npasses %zu\ndocs_per_s %.0f\n"
+           "mb_per_s_mean %.2f\nmb_per_s_range %.1f-%.1f\npasses %zu\ndocs_per_s %.0f\n"
            "corpus_docs %zu\ncorpus_bytes %zu\nmentions_entities_per_pass %zu\nmax_rss_mb %.0f\n",
            load * 1e3, st.from_cache, st.entities, st.aliases, pass_bytes / 1e6 / median,
            bytes / 1e6 / t, pass_bytes / 1e6 / worst, pass_bytes / 1e6 / best, npass,
