@@ -1,5 +1,5 @@
 # newstag - one hand-written Makefile. `make` builds build/newstagd and build/newstag.
-# Targets: all run test (SAN=1 for ASan+UBSan) asan lint fmt clean deps gazetteers bench
+# Targets: all run test (SAN=1 for ASan+UBSan) asan lint fmt clean deps gazetteers bench bench-instructions
 # eval fuzz golden-update. Missing Debian packages are installed when run as root.
 
 CC      ?= cc
@@ -42,7 +42,7 @@ TOOL_OBJ   := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 
-.PHONY: all run test asan lint fmt clean deps gazetteers bench eval fuzz golden-update check-deps db FORCE
+.PHONY: all run test asan lint fmt clean deps gazetteers bench eval fuzz golden-update check-deps db bench-instructions FORCE
 
 all: check-deps $(BUILD)/newstagd $(BUILD)/newstag
 
@@ -129,6 +129,10 @@ fmt:
 
 bench: all
 	bash bench/run.sh
+
+# instructions per pass (callgrind): the steady figure behind the MB/s of `make bench`
+bench-instructions: all
+	bash bench/instructions.sh
 
 eval: all
 	bash tools/eval.sh $(EVAL_DIR)

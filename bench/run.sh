@@ -14,16 +14,8 @@ EVAL_DIR=${EVAL_DIR:-../shared/eval}
 SECS=${BENCH_SECONDS:-5}
 tmp=$(mktemp -d); pid=; trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 corpus=$tmp/corpus.txt
-if [ -f "$EVAL_DIR/conll2003-dev.jsonl" ]; then
-  python3 -c 'import json,sys
-docs=[json.loads(l)["text"] for l in open(sys.argv[1])]
-docs.append(open(sys.argv[2]).read())
-sys.stdout.write("\n\x1e\n".join(docs))' "$EVAL_DIR/conll2003-dev.jsonl" "$EVAL_DIR/seed/article.txt" > "$corpus"
-  article=$EVAL_DIR/seed/article.txt; src="CoNLL-2003 dev texts + seed article"
-else
-  python3 -c 'import sys; sys.stdout.write("\n\x1e\n".join(open(p).read() for p in sys.argv[1:]))' examples/*.txt > "$corpus"
-  article=examples/article.txt; src="examples/*.txt"
-fi
+src=$(bash bench/corpus.sh "$corpus") || exit 1
+if [ -f "$EVAL_DIR/conll2003-dev.jsonl" ]; then article=$EVAL_DIR/seed/article.txt; else article=examples/article.txt; fi
 ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(pkg-config --cflags jansson) \
   -o "$tmp/bench_engine" bench/bench_engine.c "$BUILD/libnewstag.a" \
   $(pkg-config --libs libmicrohttpd jansson libutf8proc gumbo) -llmdb -lpthread -lm || exit 1
