@@ -167,6 +167,15 @@ struct snap_builder {
     uint32_t index_offset; /* entity indices start here (base's entity count) */
 };
 
+/* A slot of the word table the tagger reads for every token: the word's bits next to its
+ * hash and place in the pool, so a lookup reads this slot and the word's bytes, not the
+ * four dependent arrays of a strset (slots, refs, pool, bits). */
+typedef struct wslot {
+    uint32_t hash; /* low 32 bits of hash_str, 0 = empty (a word hashing to 0 uses 1) */
+    uint32_t bits; /* enum snap_word_bit */
+    uint32_t off, len; /* the word in the snapshot's pool */
+} wslot;
+
 struct snap {
     pool pl;
     snap_entity *ents;
@@ -181,6 +190,8 @@ struct snap {
     size_t counts[NT_TYPE_COUNT];
     strset words;        /* every single word of the lists below … */
     uint32_t *word_bits; /* … and its enum snap_word_bit, by index */
+    wslot *wtab;         /* the same map for lookups: n_wtab slots, a power of two */
+    uint32_t n_wtab;
     rules_set *rules;    /* event rules, or NULL */
     const snap *base;    /* overlay: borrowed base snapshot, or NULL */
     size_t base_n;       /* overlay: base entities come first, 0 .. base_n-1 */
@@ -473,6 +484,28 @@ static nt_err build_word_bits(snap *s) {
     return NT_OK;
 }
 
+static uint32_t wslot_hash(uint64_t h) {
+    return (uint32_t)h ? (uint32_t)h : 1;
+}
+
+/* Lays the finished word map out as the lookup table (load factor at most 1/2). */
+static nt_err build_word_table(snap *s) {
+    uint32_t cap = 16;
+    while (cap < s->words.n * 2u + 2)
+        cap *= 2;
+    if (!(s->wtab = calloc(cap, sizeof(wslot))))
+        return NT_ENOMEM;
+    s->n_wtab = cap;
+    for (uint32_t k = 0; k < s->words.n; k++) {
+        const sref *r = &s->words.refs[k];
+        uint32_t h = wslot_hash(hash_str(s->pl.p + r->off, r->len)), i = h & (cap - 1);
+        while (s->wtab[i].hash)
+            i = (i + 1) & (cap - 1);
+        s->wtab[i] = (wslot){h, s->word_bits[k], r->off, r->len};
+    }
+    return NT_OK;
+}
+
 uint32_t snap_word_bits(const snap *s, nt_str w) {
     return snap_word_bits_h(s, w, hash_str(w.p, w.n));
 }
@@ -480,8 +513,16 @@ uint32_t snap_word_bits(const snap *s, nt_str w) {
 uint32_t snap_word_bits_h(const snap *s, nt_str w, uint64_t hash) {
     if (s->base)
         return snap_word_bits_h(s->base, w, hash);
-    int64_t f = strset_find_h(&s->words, &s->pl, w, hash);
-    return f < 0 ? 0 : s->word_bits[f];
+    if (!s->n_wtab)
+        return 0;
+    uint32_t h = wslot_hash(hash), mask = s->n_wtab - 1;
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        const wslot *e = &s->wtab[i];
+        if (!e->hash)
+            return 0;
+        if (e->hash == h && e->len == w.n && nt_mem_eq(s->pl.p + e->off, w.p, w.n))
+            return e->bits;
+    }
 }
 
 nt_err snap_builder_load_rules(snap_builder *b, const char *path, nt_str text, rules_diag *d) {
@@ -551,7 +592,7 @@ nt_err snap_builder_finish(snap_builder *b, uint64_t version, snap **out) {
         s->counts[x->type]++;
     }
     s->version = version;
-    if ((rc = build_word_bits(s)) != NT_OK)
+    if ((rc = build_word_bits(s)) != NT_OK || (rc = build_word_table(s)) != NT_OK)
         goto out;
     *out = s;
     s = NULL;
@@ -636,6 +677,7 @@ void snap_free(snap *s) {
     strset_free(&s->common);
     strset_free(&s->words);
     free(s->word_bits);
+    free(s->wtab);
     for (size_t i = 0; i < s->n_cues; i++)
         strset_free(&s->cues[i].set);
     gaz_db_free(s->gaz);
