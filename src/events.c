@@ -23,7 +23,9 @@ typedef struct ev_doc {
     const tok_doc *d;
     const tg_result *out;
     arena *a;
-    uint32_t *wid;     /* per token: rules word id or RULES_NONE */
+    const uint64_t *hash; /* per token: rules__hash of the folded form (the tagger's) */
+    uint32_t *wid;     /* per token: rules word id, RULES_NONE, or EV_WID_UNSET until
+                          wid_of looks it up (only tokens of trigger sentences are read) */
     uint8_t *has_trig; /* per sentence: 1 if one of its tokens keys a trigger */
     int32_t *ms, *me;  /* per token: mention starting / ending (last token) here, or -1 */
     uint8_t *inside;   /* per token: EV_IN_MENT | EV_IN_DATE (never a trigger) */
@@ -36,6 +38,9 @@ typedef struct ev_doc {
 } ev_doc;
 
 enum { EV_IN_MENT = 1, EV_IN_DATE = 2 };
+
+/* D->wid of a token not looked up yet; no word id gets near it. */
+#define EV_WID_UNSET (RULES_NONE - 1)
 
 typedef struct ev_cap {
     uint8_t role;
@@ -50,8 +55,21 @@ typedef struct ev_caps {
 
 /* ---- token tests ---- */
 
-static uint64_t classes_of(const ev_doc *D, int64_t t) {
+/* The rules word id of token t (or RULES_NONE), looked up on first use: the matchers
+ * read the tokens near triggers only, so most tokens are never looked up. D->wid is
+ * per-call scratch, so this writes through the const view. */
+__attribute__((noinline)) /* keeps the inline part of wid_of two instructions long */
+static uint32_t wid_lookup(const ev_doc *D, int64_t t) {
+    return D->wid[t] = rules__word_find_h(D->r, tok_fold(D->d, (size_t)t), D->hash[t]);
+}
+
+static inline uint32_t wid_of(const ev_doc *D, int64_t t) {
     uint32_t w = D->wid[t];
+    return w != EV_WID_UNSET ? w : wid_lookup(D, t);
+}
+
+static uint64_t classes_of(const ev_doc *D, int64_t t) {
+    uint32_t w = wid_of(D, t);
     return w == RULES_NONE ? 0 : D->r->words[w].classes;
 }
 
@@ -60,10 +78,11 @@ static bool in_cls(const ev_doc *D, int64_t t, int k) {
     return c >= 0 && (classes_of(D, t) >> c & 1);
 }
 
-/* Token t is the first word of some trigger form. */
+/* Token t is the first word of some trigger form. prepare_words looked up every token
+ * that may be one (the others stay EV_WID_UNSET, which is no word id). */
 static bool is_trigger_key(const ev_doc *D, size_t t) {
     uint32_t w = D->wid[t];
-    return w != RULES_NONE && D->r->words[w].trig_n != 0;
+    return w < D->r->n_words && D->r->words[w].trig_n != 0;
 }
 
 static bool is_wordtok(const ev_doc *D, int64_t t) {
@@ -284,11 +303,33 @@ static bool match_stype(const ev_doc *D, const rules_stype *st, int64_t pos, int
     }
 }
 
+/* True for the elements that test the one token at pos by its word id (WORD, CLASS,
+ * ALT): match_segment and match_seq test these inline, without a call. */
+static inline bool is_word_elem(const rules_elem *e) {
+    return e->kind == RULES_E_WORD || e->kind == RULES_E_CLASS || e->kind == RULES_E_ALT;
+}
+
+/* Does token pos satisfy word element e (is_word_elem), ignoring e->negated? A token
+ * inside an entity mention is no word for the rules. */
+static inline bool word_elem_ok(const ev_doc *D, const rules_elem *e, int64_t pos) {
+    uint32_t w = (D->inside[pos] & EV_IN_MENT) ? RULES_NONE : wid_of(D, pos);
+    if (e->kind == RULES_E_WORD)
+        return w == e->word;
+    if (w == RULES_NONE)
+        return false;
+    if (D->r->words[w].classes & e->classes)
+        return true;
+    if (e->kind == RULES_E_ALT)
+        for (uint32_t k = 0; k < e->n; k++)
+            if (D->r->alts[e->off + k] == w)
+                return true;
+    return false;
+}
+
 /* Matches one element at pos; *np gets the next position in direction dir. */
 static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int dir, int64_t *np,
                        ev_caps *caps) {
     const rules_set *r = D->r;
-    uint32_t w = (D->inside[pos] & EV_IN_MENT) ? RULES_NONE : D->wid[pos];
     bool ok = false;
     switch (e->kind) {
         case RULES_E_END: {
@@ -303,15 +344,9 @@ static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int di
             return true;
         }
         case RULES_E_WORD:
-            ok = w == e->word;
-            break;
         case RULES_E_CLASS:
-            ok = w != RULES_NONE && (D->r->words[w].classes & e->classes) != 0;
-            break;
         case RULES_E_ALT:
-            ok = w != RULES_NONE && (D->r->words[w].classes & e->classes) != 0;
-            for (uint32_t k = 0; !ok && w != RULES_NONE && k < e->n; k++)
-                ok = r->alts[e->off + k] == w;
+            ok = word_elem_ok(D, e, pos);
             break;
         case RULES_E_SLOT: {
             ev_cap c = {0};
@@ -344,13 +379,23 @@ static bool match_segment(const ev_doc *D, const rules_elem *el, uint32_t n, int
     for (; k < j; k++) {
         const rules_elem *e = dir > 0 ? &el[k] : &el[n - 1 - k];
         int64_t np;
-        if (pos >= D->sf && (pos < D->sl || e->kind == RULES_E_END) &&
-            match_elem(D, e, pos, dir, &np, caps))
+        if (pos < D->sf || (pos >= D->sl && e->kind != RULES_E_END)) {
+            if (!e->negated && !e->optional)
+                return false;
+            continue; /* nothing there: not the word (negated), or skipped (optional) */
+        }
+        if (is_word_elem(e)) { /* the common case, inline; as match_elem would */
+            if (word_elem_ok(D, e, pos) != (e->negated != 0)) {
+                if (!e->negated) /* a negated element consumes nothing */
+                    pos += dir;
+            } else if (!e->optional) {
+                return false;
+            }
+        } else if (match_elem(D, e, pos, dir, &np, caps)) {
             pos = np;
-        else if (e->negated && (pos < D->sf || pos >= D->sl))
-            continue; /* nothing there: not the word */
-        else if (!e->optional)
+        } else if (!e->optional) {
             return false;
+        }
     }
     *end = pos;
     return true;
@@ -460,7 +505,7 @@ static const char *modality(const ev_doc *D, uint32_t ts) {
     for (int64_t k = (int64_t)ts - 1; k >= lo; k--) {
         if (in_cls(D, k, RULES_C_BARRIER))
             break;
-        uint32_t w = D->wid[k];
+        uint32_t w = wid_of(D, k);
         if (w == RULES_NONE)
             continue;
         static const int order[] = {RULES_MOD_NEGATED, RULES_MOD_DENIED, RULES_MOD_ALLEGED,
@@ -544,10 +589,9 @@ static bool build_event(const ev_doc *D, uint32_t evi, uint32_t ts, uint32_t te,
  * event; *te gets its end. */
 static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
     const rules_set *r = D->r;
-    uint32_t w = D->wid[t];
-    if (w == RULES_NONE || !r->words[w].trig_n || D->inside[t])
+    if (!is_trigger_key(D, t) || D->inside[t])
         return false;
-    const rules_word *rw = &r->words[w];
+    const rules_word *rw = &r->words[D->wid[t]];
     for (uint32_t len = RULES_MAX_PHRASE; len >= 1; len--) {
         if ((int64_t)t + len > D->sl)
             continue;
@@ -557,7 +601,7 @@ static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
                 continue;
             bool ok = true;
             for (uint32_t q = 1; q < len && ok; q++)
-                ok = D->wid[t + q] == tr->words[q];
+                ok = wid_of(D, t + q) == tr->words[q];
             D->tts = t, D->tte = t + len;
             if (ok && build_event(D, tr->event, t, t + len, ev)) {
                 *te = t + len;
@@ -572,18 +616,25 @@ static bool event_at(ev_doc *D, uint32_t t, tg_event *ev, uint32_t *te) {
 
 /* ---- the stage ---- */
 
-/* Word ids of all tokens and the sentences holding a trigger key; *n_trig gets the
- * number of tokens that key a trigger. The tagger's per-token hash (gaz_hash) is the
- * rules table's hash too (rules_int.h). */
+/* The sentences holding a trigger key; *n_trig gets the number of tokens that key a
+ * trigger. Only the tokens that pass the rules' trigger-key filter are looked up here;
+ * the others are left to wid_of. The tagger's per-token hash (gaz_hash) is the rules
+ * table's hash too (rules_int.h). */
 static nt_err prepare_words(ev_doc *D, tg_ctx *c, size_t *n_trig) {
     const tok_doc *d = &c->doc;
+    const rules_set *r = D->r;
     size_t cap = 0;
+    D->hash = c->hash;
     D->wid = arena_alloc(c->a, d->n_toks * sizeof(uint32_t));
     D->has_trig = arena_calloc(c->a, d->n_sents + 1, 1);
     if (!D->wid || !D->has_trig)
         return NT_ENOMEM;
     for (size_t i = 0; i < d->n_toks; i++) {
-        D->wid[i] = rules__word_find_h(D->r, tok_fold(d, i), c->hash[i]);
+        if (!rules__maybe_trigger_key(r, c->hash[i])) {
+            D->wid[i] = EV_WID_UNSET;
+            continue;
+        }
+        D->wid[i] = rules__word_find_h(r, tok_fold(d, i), c->hash[i]);
         if (is_trigger_key(D, i)) {
             cap++;
             D->has_trig[d->toks[i].sent] = 1;
@@ -593,7 +644,7 @@ static nt_err prepare_words(ev_doc *D, tg_ctx *c, size_t *n_trig) {
     return NT_OK;
 }
 
-/* Mentions and time expressions, per token; D->wid must be filled. */
+/* Mentions and time expressions, per token; D->has_trig must be set. */
 static nt_err prepare_spans(ev_doc *D, tg_ctx *c, const tagger_opts *o, const tg_result *out) {
     const tok_doc *d = &c->doc;
     size_t n = d->n_toks, nm = 0;

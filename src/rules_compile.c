@@ -143,7 +143,8 @@ static int cmp_trig(const void *x, const void *y) {
     return a->event < b->event ? -1 : a->event > b->event;
 }
 
-/* Groups trigger forms by key word (stable on event order, so file order wins ties).
+/* Groups trigger forms by key word (stable on event order, so file order wins ties) and
+ * sets the key words' bits in trig_filter.
  * Insertion sort keeps this free of global state; trigger counts are in the thousands. */
 static void sort_trigs(rules_set *s) {
     for (uint32_t i = 1; i < s->n_trigs; i++) {
@@ -157,11 +158,15 @@ static void sort_trigs(rules_set *s) {
     }
     for (uint32_t w = 0; w < s->n_words; w++)
         s->words[w].trig_n = 0;
+    memset(s->trig_filter, 0, sizeof(s->trig_filter));
     for (uint32_t i = 0; i < s->n_trigs; i++) {
         rules_word *w = &s->words[s->trigs[i].words[0]];
         if (!w->trig_n)
             w->trig_first = i;
         w->trig_n++;
+        uint32_t bit = (uint32_t)(rules__hash(s->pool + w->off, w->len) >> 32) &
+                       (RULES_TRIG_FILTER_BITS - 1);
+        s->trig_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
     }
 }
 

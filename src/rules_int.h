@@ -16,6 +16,7 @@
 #define RULES_MAX_WINDOW 20
 #define RULES_MAX_PHRASE 4
 #define RULES_NONE UINT32_MAX
+#define RULES_TRIG_FILTER_BITS 8192 /* a power of two; 1 KB in rules_set */
 
 /* Argument roles; index 0 is "no role". The strings are static (tg_arg.role). */
 enum rules_role {
@@ -134,6 +135,9 @@ struct rules_set {
     uint32_t n_trigs, cap_trigs;
     int cls[RULES_C_COUNT];
     uint32_t max_window;
+    /* bit (h >> 32) % RULES_TRIG_FILTER_BITS is set for the rules__hash h of each word that
+     * keys a trigger (set by rules_builder_finish; see rules__maybe_trigger_key) */
+    uint64_t trig_filter[RULES_TRIG_FILTER_BITS / 64];
 };
 
 typedef struct rules_classref {
@@ -180,6 +184,15 @@ static inline uint32_t rules__word_find_h(const rules_set *s, nt_str w, uint64_t
         if (x->len == w.n && memcmp(s->pool + x->off, w.p, w.n) == 0)
             return sl->id - 1;
     }
+}
+/* False if no trigger has a key word whose rules__hash is h; true for every key word and
+ * for a few other words (a one-bit filter, about 2% false hits for a few hundred keys).
+ * The event stage asks it for every token and looks up only the few that pass. The high
+ * half of h picks the bit, the low half the word table's slot, so the two do not fail
+ * together. */
+static inline bool rules__maybe_trigger_key(const rules_set *s, uint64_t h) {
+    uint32_t bit = (uint32_t)(h >> 32) & (RULES_TRIG_FILTER_BITS - 1);
+    return (s->trig_filter[bit / 64] >> (bit % 64) & 1) != 0;
 }
 /* Word id of folded `w`, added if new. NT_ENOMEM. */
 nt_err rules__word_add(rules_set *s, nt_str w, uint32_t *id);

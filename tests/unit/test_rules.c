@@ -102,6 +102,30 @@ static int t_word_hash(void) {
     return 0;
 }
 
+/* The trigger-key filter lets every key word through (the event stage looks up only the
+ * tokens it lets through) and turns most other words away. */
+static int t_trigger_filter(void) {
+    rules_set *s = NULL;
+    rules_diag d = {0};
+    size_t keys = 0, others = 0, passed = 0;
+    T_OK(rules_compile("good.rules", nt_str_c(good), &s, &d));
+    for (uint32_t k = 0; k < s->n_words; k++) {
+        nt_str w = rules__str(s, s->words[k].off, s->words[k].len);
+        bool maybe = rules__maybe_trigger_key(s, rules__hash(w.p, w.n));
+        if (s->words[k].trig_n) {
+            keys++;
+            T_TRUE(maybe);
+        } else {
+            others++;
+            passed += maybe;
+        }
+    }
+    T_TRUE(keys > 0 && others > 0);
+    T_TRUE(passed * 4 <= others);
+    rules_set_free(s);
+    return 0;
+}
+
 /* A snapshot with no entities and the given rules. */
 static snap *snap_with(const char *rules) {
     snap_builder *b = NULL;
@@ -269,6 +293,7 @@ static const struct t_case cases[] = {
     {"rules: parse errors carry file:line:col", t_parse_errors},
     {"rules: a valid file compiles, verbs and nouns inflect", t_compile},
     {"rules: word lookup by the tagger's token hash", t_word_hash},
+    {"rules: the trigger-key filter passes every key word", t_trigger_filter},
     {"rules: events with arguments, time value and modality", t_events},
     {"rules: relative pronouns, $, !, one role per span, hypothetical", t_voice},
     {"rules: evaluation is linear in the sentence length", t_linear},
