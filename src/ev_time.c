@@ -256,16 +256,8 @@ static size_t try_month(const tok_doc *d, size_t i, size_t end, const anchor *an
     return e;
 }
 
-/* Could token i start a relative time? A cheap filter before the word comparisons: a
- * number, or a word starting like a weekday, yesterday/today/tonight, last/this/next, or a
- * small number word. */
-static bool may_start_relative(const tok_doc *d, size_t i) {
-    uint16_t f = d->toks[i].flags;
-    if (f & TOK_NUM)
-        return true;
-    if (!(f & TOK_WORD))
-        return false;
-    nt_str w = tok_fold(d, i);
+/* Could the folded word w start a relative time? See may_start_relative. */
+static inline bool word_may_start_relative(nt_str w) {
     if (w.n >= 5 && memcmp(w.p + w.n - 3, "day", 3) == 0)
         return true; /* weekdays, today, yesterday */
     if (w.n == 4)
@@ -275,6 +267,26 @@ static bool may_start_relative(const tok_doc *d, size_t i) {
         return !memcmp(w.p, "tonight", 7);
     return eq_lit(w, "a") || eq_lit(w, "one") || eq_lit(w, "two") || eq_lit(w, "six") ||
            eq_lit(w, "ten") || eq_lit(w, "three") || eq_lit(w, "seven") || eq_lit(w, "eight");
+}
+
+/* Could token i start a relative time? A cheap filter before the word comparisons: a
+ * number, or a word starting like a weekday, yesterday/today/tonight, last/this/next, or a
+ * small number word. */
+static bool may_start_relative(const tok_doc *d, size_t i) {
+    uint16_t f = d->toks[i].flags;
+    if (f & TOK_NUM)
+        return true;
+    return (f & TOK_WORD) && word_may_start_relative(tok_fold(d, i));
+}
+
+/* Could token i start any time expression? try_month needs a capital (month_of) and
+ * try_relative needs may_start_relative: most tokens fail both on their flags or their
+ * length, and ev__dates moves past them with no further work. */
+static inline bool may_start_date(const tok_doc *d, size_t i) {
+    uint16_t f = d->toks[i].flags;
+    if (f & (TOK_CAP | TOK_NUM))
+        return true;
+    return (f & TOK_WORD) && word_may_start_relative(tok_fold(d, i));
 }
 
 static size_t try_relative(const tok_doc *d, size_t i, size_t end, const anchor *an, arena *a,
@@ -366,6 +378,10 @@ nt_err ev__dates(const tok_doc *d, uint32_t first, uint32_t end, nt_str publishe
     for (size_t i = first; i < end && *n < cap;) {
         size_t ts = i, e;
         nt_str val = {"", 0};
+        if (!may_start_date(d, i)) {
+            i++;
+            continue;
+        }
         e = try_month(d, i, end, &an, a, &ts, &val);
         if (!e)
             e = try_relative(d, i, end, &an, a, &ts, &val);

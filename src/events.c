@@ -326,6 +326,16 @@ static inline bool word_elem_ok(const ev_doc *D, const rules_elem *e, int64_t po
     return false;
 }
 
+/* False when slot e cannot match at pos, from the per-token indexes alone: most tries
+ * of "[time: DATE] ..25 TRIGGER" or "[actor: ORG|NORP] ..6 TRIGGER" are on tokens where
+ * no mention or date starts (ends, going left), and need no call to match_elem. */
+static inline bool slot_may_match(const ev_doc *D, const rules_elem *e, int64_t pos, int dir) {
+    if (e->sk & ~(1u << RULES_S_ENT | 1u << RULES_S_DATE))
+        return true; /* NP, REST, CLASS: ask match_stype */
+    return ((e->sk & 1u << RULES_S_ENT) && (dir > 0 ? D->ms : D->me)[pos] >= 0) ||
+           ((e->sk & 1u << RULES_S_DATE) && (dir > 0 ? D->ds : D->de)[pos] >= 0);
+}
+
 /* Matches one element at pos; *np gets the next position in direction dir. */
 static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int dir, int64_t *np,
                        ev_caps *caps) {
@@ -373,6 +383,18 @@ static bool match_elem(const ev_doc *D, const rules_elem *e, int64_t pos, int di
     return ok;
 }
 
+/* False when element e, the first of a segment, certainly fails at pos (in the
+ * sentence), so match_segment would fail there: it is required, and a word element
+ * rejects the token or a slot has no mention or date there (slot_may_match). */
+static inline bool may_start_segment(const ev_doc *D, const rules_elem *e, int64_t pos,
+                                     int dir) {
+    if (e->optional)
+        return true;
+    if (is_word_elem(e))
+        return word_elem_ok(D, e, pos) != (e->negated != 0);
+    return e->kind != RULES_E_SLOT || slot_may_match(D, e, pos, dir);
+}
+
 /* Matches the gap-free segment el[k..j) (in matching order) at pos. */
 static bool match_segment(const ev_doc *D, const rules_elem *el, uint32_t n, int dir, uint32_t k,
                           uint32_t j, int64_t pos, ev_caps *caps, int64_t *end) {
@@ -391,7 +413,8 @@ static bool match_segment(const ev_doc *D, const rules_elem *el, uint32_t n, int
             } else if (!e->optional) {
                 return false;
             }
-        } else if (match_elem(D, e, pos, dir, &np, caps)) {
+        } else if ((e->kind != RULES_E_SLOT || slot_may_match(D, e, pos, dir)) &&
+                   match_elem(D, e, pos, dir, &np, caps)) {
             pos = np;
         } else if (!e->optional) {
             return false;
@@ -421,11 +444,14 @@ static bool match_seq(const ev_doc *D, const rules_elem *el, uint32_t n, int dir
             j++;
         bool found = false;
         int64_t p = pos;
+        const rules_elem *first = k < j ? (dir > 0 ? &el[k] : &el[n - 1 - k]) : NULL;
         for (int g = 0; g <= gap; g++, p += dir) {
             if (p < D->sf || p >= D->sl)
                 break;
             if (g > 0 && in_cls(D, p - dir, RULES_C_GAPSTOP))
                 break;
+            if (first && !may_start_segment(D, first, p, dir))
+                continue; /* most offsets of a gap fail here, at no further cost */
             /* a failed try only appends captures: dropping them restores caps */
             int n_caps = caps->n;
             int64_t np;

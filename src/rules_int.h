@@ -64,6 +64,7 @@ typedef struct rules_elem {
     uint8_t negated;   /* "!atom": the next token is not this; consumes nothing */
     uint8_t role;      /* enum rules_role (slots) */
     uint8_t n;         /* gap width, number of stypes or alts */
+    uint8_t sk;        /* RULES_E_SLOT: bit 1 << kind (enum rules_sk) of each of its stypes */
     uint32_t word;     /* RULES_E_WORD */
     uint32_t off;      /* into alts or stypes */
     uint64_t classes;  /* class bits (ALT, CLASS) */

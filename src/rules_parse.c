@@ -589,6 +589,7 @@ static nt_err parse_slot(ps *p, rules_elem *e) {
             return rc;
         if ((rc = parse_stype(p, &s->stypes[s->n_stypes])) != NT_OK)
             return rc;
+        e->sk |= (uint8_t)(1u << s->stypes[s->n_stypes].kind);
         s->n_stypes++;
         e->n++;
         tk *t = next(p);
