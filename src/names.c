@@ -41,27 +41,40 @@ nt_err tg__add_cand(tg_ctx *c, const tg_cand *m) {
     return NT_OK;
 }
 
-static void slug(const char *p, size_t n, char *out, size_t cap) {
+/* What slug() does with each byte: a letter or digit maps to itself lowercased; SLUG_SEP
+ * (other ASCII) becomes one '-' between words; SLUG_LEAD (the first byte of a non-ASCII
+ * character) becomes 'x'; 0 (a UTF-8 continuation byte) is dropped. */
+enum { SLUG_DROP = 0, SLUG_SEP = 1, SLUG_LEAD = 2 };
+static uint8_t slug_class(unsigned char ch) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+        return ch;
+    if (ch >= 'A' && ch <= 'Z')
+        return (uint8_t)(ch + 32);
+    if (ch < 0x80)
+        return SLUG_SEP;
+    return (ch & 0xC0) == 0xC0 ? SLUG_LEAD : SLUG_DROP;
+}
+
+/* Writes the slug of p[0..n) to out (at most cap - 2 bytes and a NUL) and returns its
+ * length. Most bytes are lowercase letters: one compare each. */
+static size_t slug(const char *p, size_t n, char *out, size_t cap) {
     size_t k = 0;
     int dash = 0;
     for (size_t i = 0; i < n && k + 2 < cap; i++) {
         unsigned char ch = (unsigned char)p[i];
-        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
-            out[k++] = (char)ch;
+        uint8_t m = ch >= 'a' && ch <= 'z' ? ch : slug_class(ch);
+        if (m > SLUG_LEAD) {
+            out[k++] = (char)m;
             dash = 0;
-        } else if (ch >= 'A' && ch <= 'Z') {
-            out[k++] = (char)(ch + 32);
-            dash = 0;
-        } else if (ch < 0x80 && !dash && k) {
-            out[k++] = '-';
-            dash = 1;
-        } else if (ch >= 0x80 && !dash && k && (ch & 0xC0) == 0xC0) {
-            out[k++] = 'x'; /* non-ASCII letters: keep the id ASCII and stable */
+        } else if (m != SLUG_DROP && !dash && k) {
+            out[k++] = m == SLUG_SEP ? '-' : 'x';
+            dash = m == SLUG_SEP; /* an 'x' leaves dash 0, as a letter does */
         }
     }
     while (k && out[k - 1] == '-')
         k--;
     out[k] = 0;
+    return k;
 }
 
 /* Same chain as `ch`? Length and first byte first: most names differ there, and this runs
@@ -91,17 +104,17 @@ nt_err tg__chain_new(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, uint32_t
     }
     static const char *const pre[NT_TYPE_COUNT] = {"person", "org", "loc", "weapon",
                                                    "norp",   "fac", "misc"};
+    static const uint8_t pre_len[NT_TYPE_COUNT] = {6, 3, 3, 6, 4, 3, 4};
     /* "rule/<pre>/<slug>" by hand: snprintf cost more than the rest of this function.
      * The slug is at most 157 bytes, so the id always fits. */
     char id[200];
-    size_t lp = strlen(pre[type]), n = 0;
+    size_t lp = pre_len[type], n = 0;
     memcpy(id, "rule/", 5);
     n += 5;
     memcpy(id + n, pre[type], lp);
     n += lp;
     id[n++] = '/';
-    slug(name.p, name.n > 150 ? 150 : name.n, id + n, 160);
-    n += strlen(id + n);
+    n += slug(name.p, name.n > 150 ? 150 : name.n, id + n, 160);
     char *idp = arena_strndup(c->a, id, n);
     if (!idp)
         return NT_ENOMEM;
@@ -135,7 +148,7 @@ static bool is_cue(const tg_ctx *c, const char *list, uint32_t ts, uint32_t te) 
 
 /* Connector words allowed inside a name: al-, bin, ibn, de, van, von, el, abu ...
  * Grouped by first letter so that most words are turned down by the switch alone. */
-static bool is_connector_word(nt_str f) {
+static inline bool is_connector_word(nt_str f) {
     static const char *const a[] = {"al", "abu", NULL}, *const b[] = {"bin", "bint", NULL},
                              *const d[] = {"de", "da", "di", "der", "du", NULL},
                              *const e[] = {"el", NULL}, *const i[] = {"ibn", NULL},
