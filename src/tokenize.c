@@ -1,7 +1,9 @@
 /* tokenize.c - one forward pass over code points builds tokens; a second pass over
- * tokens finds sentence boundaries. Never reads past `len`; every loop advances. The
- * abbreviation list is small and built in because the tokenizer must work without a
- * model (the fuzzers and tests drive it alone). */
+ * tokens finds sentence boundaries. Never reads past `len`; every loop advances. ASCII
+ * words, numbers and one-byte marks take fast paths (fast_word, fast_punct) that give up,
+ * appending nothing, whenever general_step() might decide differently; a unit test runs
+ * general_step() alone against tok_run(). The abbreviation list is small and built in
+ * because the tokenizer must work without a model (the fuzzers and tests drive it alone). */
 #include "tokenize.h"
 
 #include "normalize.h"
@@ -17,19 +19,35 @@ struct tk {
     size_t cap_toks, cap_fold, fold_len, max_tokens;
 };
 
-/* ASCII word characters for the hot loops, as norm_classify() has them (a unit test
- * checks every byte): upper- and lower-case letters and digits; 0 = anything else,
- * including every byte of a multi-byte UTF-8 sequence. */
-enum { AU = 1, AL = 2, AD = 4, A_WORDY = AU | AL | AD, CASELESS = 8 };
-static const uint8_t ascii_cls[256] = { /* bytes >= 0x80: 0 */
-    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-    AD, AD, AD, AD, AD, AD, AD, AD, AD, AD, 0,  0,  0,  0,  0,  0,
-    0,  AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU,
-    AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, AU, 0,  0,  0,  0,  0,
-    0,  AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL,
-    AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, AL, 0,  0,  0,  0,  0};
+/* ASCII byte classes for the fast paths, as norm_class_ascii() has them (a unit test
+ * checks every byte); every byte >= 0x80 is 0.
+ *   AU AL AD  upper-case letter, lower-case letter, digit. AU is 0x20, the bit that
+ *             lower-cases an ASCII letter, so a letter folds to `b | (class & AU)`.
+ *   BL        blank: NORM_SPACE except '\n' (it counts lines, so the general path has it)
+ *   PU SY     a one-byte NORM_PUNCT or NORM_OTHER token, except the apostrophes ' and `
+ *             (clitics) and NUL (a space)
+ *   AB        the first letter of some abbreviation in the lists below
+ *   LK        may continue a word or end it specially: ' ` and the number separators
+ *             . , : / - */
+enum { AL = 1, AD = 2, BL = 4, PU = 8, SY = 16, AU = 32, AB = 64, LK = 128 };
+enum { A_WORDY = AU | AL | AD, CASELESS = 256 /* push()'s mark for a caseless letter */ };
+static const uint8_t ascii_cls[256] = {
+    0,     SY,    SY,    SY,    SY,    SY,    SY,    SY,
+    SY,    BL,    0,     BL,    BL,    BL,    SY,    SY,
+    SY,    SY,    SY,    SY,    SY,    SY,    SY,    SY,
+    SY,    SY,    SY,    SY,    SY,    SY,    SY,    SY,
+    BL,    PU,    PU,    PU,    SY,    PU,    PU,    LK,
+    PU,    PU,    PU,    SY,    PU|LK, PU|LK, PU|LK, PU|LK,
+    AD,    AD,    AD,    AD,    AD,    AD,    AD,    AD,
+    AD,    AD,    PU|LK, PU,    SY,    SY,    SY,    PU,
+    PU,    AU|AB, AU|AB, AU|AB, AU|AB, AU,    AU|AB, AU|AB,
+    AU|AB, AU|AB, AU|AB, AU|AB, AU|AB, AU|AB, AU|AB, AU|AB,
+    AU|AB, AU,    AU|AB, AU|AB, AU|AB, AU|AB, AU|AB, AU|AB,
+    AU,    AU,    AU,    PU,    PU,    PU,    SY,    PU,
+    LK,    AL|AB, AL,    AL,    AL,    AL|AB, AL,    AL,
+    AL,    AL,    AL,    AL,    AL,    AL,    AL,    AL,
+    AL|AB, AL,    AL,    AL,    AL,    AL,    AL|AB, AL,
+    AL,    AL,    AL,    PU,    SY,    PU,    SY,    SY};
 
 /* Abbreviations whose '.' belongs to the word, sorted bytewise for in_list()'s binary
  * search. TITLE ones never end a sentence. */
@@ -92,6 +110,8 @@ static nt_err push(struct tk *t, size_t start, size_t end, uint16_t flags, uint1
         return NT_ELIMIT;
     if (d->n_toks == t->cap_toks) {
         size_t nc = t->cap_toks ? t->cap_toks * 2 : 256;
+        if (t->max_tokens && nc > t->max_tokens)
+            nc = t->max_tokens; /* the fast paths' only limit check is cap_toks */
         tok_token *nt = arena_realloc(t->a, d->toks, t->cap_toks * sizeof(tok_token),
                                       nc * sizeof(tok_token));
         if (!nt)
@@ -237,152 +257,210 @@ static size_t abbrev_end(const struct tk *t, size_t start, size_t end) {
     return end;
 }
 
-/* The common case in one pass: a word or number of ASCII letters and digits that ends at a
- * space, at plain punctuation or at the end of the text is scanned, folded and appended.
- * Returns its end, or 0 with nothing appended when the general path must decide
- * (non-ASCII, an apostrophe, a number separator, an abbreviation dot, or no room). */
+/* The common case in one pass: a word or number of ASCII letters and digits (with the
+ * number separators of scan_word(): 1,000 3.5 1996-08-30), or an abbreviation of them
+ * ("Mr." "U.S."), is scanned, folded and appended. Returns its end, or 0 with nothing
+ * appended when the general path must decide (non-ASCII, an apostrophe, a possible n't
+ * after an abbreviation dot, or no room). */
 static size_t fast_word(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
     tok_doc *d = t->d;
-    if (d->n_toks == t->cap_toks || (t->max_tokens && d->n_toks >= t->max_tokens))
-        return 0;
     const unsigned char *s = (const unsigned char *)t->s;
-    size_t n = t->n, e = i, fl = t->fold_len, cap = t->cap_fold;
-    char *fold = d->fold;
-    unsigned cases = 0, c, first = 0;
-    while (e < n && ((c = ascii_cls[s[e]]) & A_WORDY)) {
-        cases |= c;
-        e++;
-    }
-    if (e - i > cap - fl)
+    size_t n = t->n, fl = t->fold_len, nt = d->n_toks;
+    /* ASCII folds byte for byte, so the rest of the text fits: no check per byte */
+    if (nt == t->cap_toks || n - i > t->cap_fold - fl)
         return 0;
-    char *out = fold + fl;
-    if (cases & AU) /* lower-case: set bit 5 of upper-case letters */
-        for (size_t k = i; k < e; k++)
-            out[k - i] = (char)(s[k] | (ascii_cls[s[k]] & AU) << 5);
-    else
-        memcpy(out, s + i, e - i);
-    fl += e - i;
-    cases &= AU | AL;
-    for (size_t k = i; k < e && !first; k++)
-        first = ascii_cls[s[k]] & (AU | AL);
-    int is_num = ascii_cls[s[i]] == AD;
-    if (e < n) {
+    char *out = d->fold + fl; /* folded bytes past the end are harmless if we give up */
+    unsigned lead = ascii_cls[s[i]], cases = 0, c;
+    size_t e = i;
+    for (;;) {
+        while (e < n && ((c = ascii_cls[s[e]]) & A_WORDY)) {
+            out[e - i] = (char)(s[e] | (c & AU));
+            cases |= c;
+            e++;
+        }
+        if (e == n || (s[e] < 0x80 && !(ascii_cls[s[e]] & LK)))
+            break;
         unsigned b = s[e];
         if (b >= 0x80 || b == '\'' || b == '`')
             return 0;
-        if (is_num ? (b == ',' || b == '.' || b == ':' || b == '/' || b == '-')
-                   : (b == '.' && abbrev_end(t, i, e) != e))
-            return 0;
+        if (lead & AD) { /* a separator joins two digits */
+            if (e + 1 < n && (ascii_cls[s[e + 1]] & AD)) {
+                out[e - i] = (char)b;
+                e++;
+                continue;
+            }
+            if (e + 1 < n && s[e + 1] >= 0x80)
+                return 0; /* a non-ASCII digit would join too */
+        } else if (b == '.' && (e - i == 1 || (e - i <= 6 && (lead & AB)))) {
+            size_t e2 = abbrev_end(t, i, e);
+            if (e2 == e)
+                break;
+            if (e2 < n && (s[e2] | 32) == 'n')
+                return 0; /* general_step() splits off a following n't */
+            for (; e < e2; e++) { /* letters and dots */
+                c = ascii_cls[s[e]];
+                out[e - i] = (char)(s[e] | (c & AU));
+                cases |= c;
+            }
+            flags |= TOK_ABBREV;
+        }
+        break;
     }
-    if (is_num)
+    cases &= AU | AL;
+    unsigned first = lead & (AU | AL);
+    for (size_t k = i + 1; !first && cases; k++) /* a letter after leading digits */
+        first = ascii_cls[s[k]] & (AU | AL);
+    if (lead & AD)
         flags |= TOK_NUM;
     if (first) {
         flags |= TOK_WORD | (first == AU ? TOK_CAP : TOK_LOWER);
         if (cases == AU)
             flags |= TOK_ALLCAP;
     }
-    d->toks[d->n_toks++] = (tok_token){.start = (uint32_t)i,
-                                       .end = (uint32_t)e,
-                                       .fold_off = (uint32_t)t->fold_len,
-                                       .fold_len = (uint32_t)(fl - t->fold_len),
-                                       .flags = flags,
-                                       .nl = nl};
-    t->fold_len = fl;
+    d->toks[nt] = (tok_token){.start = (uint32_t)i,
+                              .end = (uint32_t)e,
+                              .fold_off = (uint32_t)fl,
+                              .fold_len = (uint32_t)(e - i),
+                              .flags = flags,
+                              .nl = nl};
+    d->n_toks = nt + 1;
+    t->fold_len = fl + (e - i);
     return e;
 }
 
-static nt_err scan_tokens(struct tk *t) {
-    size_t i = 0;
-    uint16_t pre = TOK_SPACE_BEFORE | TOK_NL_BEFORE, nl = 0;
+/* A one-byte punctuation mark or symbol (ascii_cls PU or SY) that no combining mark or
+ * joiner can follow: a token of its own, as general_step() would make it. Returns its
+ * end, or 0 with nothing appended. */
+static size_t fast_punct(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
+    tok_doc *d = t->d;
+    const unsigned char *s = (const unsigned char *)t->s;
+    size_t fl = t->fold_len, nt = d->n_toks;
+    if (nt == t->cap_toks || fl == t->cap_fold || (i + 1 < t->n && s[i + 1] >= 0x80))
+        return 0;
+    unsigned b = s[i];
+    flags |= ascii_cls[b] & PU ? TOK_PUNCT : TOK_SYMBOL;
+    if (b == '-')
+        flags |= TOK_HYPHEN;
+    else if (b == '"')
+        flags |= TOK_QUOTE;
+    d->fold[fl] = (char)b;
+    d->toks[nt] = (tok_token){.start = (uint32_t)i,
+                              .end = (uint32_t)(i + 1),
+                              .fold_off = (uint32_t)fl,
+                              .fold_len = 1,
+                              .flags = flags,
+                              .nl = nl};
+    d->n_toks = nt + 1;
+    t->fold_len = fl + 1;
+    return i + 1;
+}
+
+/* Any text at *pi: one whitespace code point (updating *pre and *nl), or one token by the
+ * full rules, then a split-off n't. Advances *pi. The fast paths must agree with this. */
+static nt_err general_step(struct tk *t, size_t *pi, uint16_t *pre, uint16_t *nl) {
+    size_t i = *pi, cl;
+    unsigned char b0 = (unsigned char)t->s[i];
     nt_err rc;
-    while (i < t->n) {
-        size_t cl;
-        unsigned char b0 = (unsigned char)t->s[i];
-        if (b0 == ' ' || b0 == '\t' || b0 == '\r') { /* ASCII blanks: the common case */
+    int32_t c = b0 < 0x80 ? (cl = 1, (int32_t)b0) : cp_at(t, i, &cl);
+    norm_class k = b0 < 0x80 ? norm_class_ascii(b0) : norm_classify(c);
+    if (k == NORM_SPACE || c == 0) {
+        *pre |= TOK_SPACE_BEFORE;
+        if (c == '\n' || c == 0x2028 || c == 0x2029)
+            *pre |= TOK_NL_BEFORE;
+        if (c == '\n' && *nl < UINT16_MAX)
+            (*nl)++;
+        *pi = i + cl;
+        return NT_OK;
+    }
+    uint16_t fl = *pre, gap_nl = *nl;
+    *pre = 0;
+    *nl = 0;
+    if (is_wordy(k)) {
+        int is_num;
+        size_t e = scan_word(t, i, &is_num);
+        size_t e2 = is_num ? e : abbrev_end(t, i, e);
+        if (e2 != e)
+            fl |= TOK_ABBREV;
+        if (is_num)
+            fl |= TOK_NUM;
+        rc = push(t, i, e2, fl, gap_nl);
+        i = e2;
+    } else if (norm_is_apostrophe(c) && clitic_len(t, i) && i > 0 &&
+               !(fl & TOK_SPACE_BEFORE)) {
+        size_t L = clitic_len(t, i);
+        rc = push(t, i, i + L, fl | TOK_CLITIC, gap_nl);
+        i += L;
+    } else {
+        uint16_t f = fl;
+        if (k == NORM_PUNCT)
+            f |= TOK_PUNCT;
+        else
+            f |= TOK_SYMBOL;
+        bool ascii = b0 < 0x80;
+        if (ascii ? c == '-' : norm_is_dash(c))
+            f |= TOK_HYPHEN;
+        if (c == '\'' || c == '`' || c == '"' || (!ascii && (norm_is_apostrophe(c) ||
+            (c >= 0x201C && c <= 0x201F) || c == 0xAB || c == 0xBB)))
+            f |= TOK_QUOTE;
+        /* keep a combining sequence or ZWJ emoji sequence in one token (neither can
+         * follow when the next byte is ASCII) */
+        size_t e = i + cl;
+        while (e < t->n && (unsigned char)t->s[e] >= 0x80) {
+            size_t cl2;
+            int32_t c2 = cp_at(t, e, &cl2);
+            if (norm_classify(c2) == NORM_MARK || c2 == 0x200D ||
+                (e > i && t->s[e - 1] == (char)0x8D && c2 >= 0x2000 && k == NORM_OTHER))
+                e += cl2;
+            else
+                break;
+        }
+        rc = push(t, i, e, f, gap_nl);
+        i = e;
+    }
+    if (rc != NT_OK)
+        return rc;
+    /* n't clitic following a split word */
+    if (i + 2 < t->n && (t->s[i] | 32) == 'n' && t->d->n_toks &&
+        (t->d->toks[t->d->n_toks - 1].flags & TOK_WORD)) {
+        size_t cl2;
+        int32_t a = cp_at(t, i + 1, &cl2);
+        if (norm_is_apostrophe(a) && i + 1 + cl2 < t->n && (t->s[i + 1 + cl2] | 32) == 't' &&
+            (i + 2 + cl2 >= t->n || !is_wordy(cls_at(t, i + 2 + cl2)))) {
+            rc = push(t, i, i + 2 + cl2, TOK_CLITIC, 0);
+            if (rc != NT_OK)
+                return rc;
+            i += 2 + cl2;
+        }
+    }
+    *pi = i;
+    return NT_OK;
+}
+
+static nt_err scan_tokens(struct tk *t) {
+    const unsigned char *s = (const unsigned char *)t->s;
+    size_t i = 0, n = t->n;
+    uint16_t pre = TOK_SPACE_BEFORE | TOK_NL_BEFORE, nl = 0;
+    while (i < n) {
+        unsigned c = ascii_cls[s[i]];
+        size_t e = 0;
+        if (c & BL) {
             pre |= TOK_SPACE_BEFORE;
             i++;
             continue;
         }
-        if (b0 < 0x80 && (ascii_cls[b0] & A_WORDY)) {
-            size_t e = fast_word(t, i, pre, nl);
-            if (e) {
-                pre = 0;
-                nl = 0;
-                i = e;
-                continue;
-            }
-        }
-        int32_t c = b0 < 0x80 ? (cl = 1, (int32_t)b0) : cp_at(t, i, &cl);
-        norm_class k = b0 < 0x80 ? norm_class_ascii(b0) : norm_classify(c);
-        if (k == NORM_SPACE || c == 0) {
-            pre |= TOK_SPACE_BEFORE;
-            if (c == '\n' || c == 0x2028 || c == 0x2029)
-                pre |= TOK_NL_BEFORE;
-            if (c == '\n' && nl < UINT16_MAX)
-                nl++;
-            i += cl;
+        if (c & A_WORDY)
+            e = fast_word(t, i, pre, nl);
+        else if (c & (PU | SY))
+            e = fast_punct(t, i, pre, nl);
+        if (e) {
+            pre = 0;
+            nl = 0;
+            i = e;
             continue;
         }
-        uint16_t fl = pre, gap_nl = nl;
-        pre = 0;
-        nl = 0;
-        if (is_wordy(k)) {
-            int is_num;
-            size_t e = scan_word(t, i, &is_num);
-            size_t e2 = is_num ? e : abbrev_end(t, i, e);
-            if (e2 != e)
-                fl |= TOK_ABBREV;
-            if (is_num)
-                fl |= TOK_NUM;
-            rc = push(t, i, e2, fl, gap_nl);
-            i = e2;
-        } else if (norm_is_apostrophe(c) && clitic_len(t, i) && i > 0 &&
-                   !(fl & TOK_SPACE_BEFORE)) {
-            size_t L = clitic_len(t, i);
-            rc = push(t, i, i + L, fl | TOK_CLITIC, gap_nl);
-            i += L;
-        } else {
-            uint16_t f = fl;
-            if (k == NORM_PUNCT)
-                f |= TOK_PUNCT;
-            else
-                f |= TOK_SYMBOL;
-            bool ascii = b0 < 0x80;
-            if (ascii ? c == '-' : norm_is_dash(c))
-                f |= TOK_HYPHEN;
-            if (c == '\'' || c == '`' || c == '"' || (!ascii && (norm_is_apostrophe(c) ||
-                (c >= 0x201C && c <= 0x201F) || c == 0xAB || c == 0xBB)))
-                f |= TOK_QUOTE;
-            /* keep a combining sequence or ZWJ emoji sequence in one token (neither can
-             * follow when the next byte is ASCII) */
-            size_t e = i + cl;
-            while (e < t->n && (unsigned char)t->s[e] >= 0x80) {
-                size_t cl2;
-                int32_t c2 = cp_at(t, e, &cl2);
-                if (norm_classify(c2) == NORM_MARK || c2 == 0x200D ||
-                    (e > i && t->s[e - 1] == (char)0x8D && c2 >= 0x2000 && k == NORM_OTHER))
-                    e += cl2;
-                else
-                    break;
-            }
-            rc = push(t, i, e, f, gap_nl);
-            i = e;
-        }
+        nt_err rc = general_step(t, &i, &pre, &nl);
         if (rc != NT_OK)
             return rc;
-        /* n't clitic following a split word */
-        if (i + 2 < t->n && (t->s[i] | 32) == 'n' && t->d->n_toks &&
-            (t->d->toks[t->d->n_toks - 1].flags & TOK_WORD)) {
-            size_t cl2;
-            int32_t a = cp_at(t, i + 1, &cl2);
-            if (norm_is_apostrophe(a) && i + 1 + cl2 < t->n && (t->s[i + 1 + cl2] | 32) == 't' &&
-                (i + 2 + cl2 >= t->n || !is_wordy(cls_at(t, i + 2 + cl2)))) {
-                rc = push(t, i, i + 2 + cl2, TOK_CLITIC, 0);
-                if (rc != NT_OK)
-                    return rc;
-                i += 2 + cl2;
-            }
-        }
     }
     return NT_OK;
 }
@@ -412,95 +490,112 @@ static int starts_sentence(const tok_doc *d, size_t i) {
     return (f & (TOK_CAP | TOK_NUM | TOK_QUOTE)) || (f & TOK_PUNCT && d->text[d->toks[i].start] == '(');
 }
 
+/* Whether a sentence ends after token i (i + 1 < d->n_toks). If so, *last is its last
+ * token: closing quotes and brackets right after a terminal join the sentence. */
+static int ends_sentence(const tok_doc *d, size_t i, size_t *last) {
+    size_t nl = d->toks[i + 1].nl;
+    uint16_t f = d->toks[i].flags, nf = d->toks[i + 1].flags;
+    *last = i;
+    if (nl >= 2)
+        return 1;
+    if (nl == 1)
+        return !((f & (TOK_LOWER | TOK_NUM)) && (nf & TOK_LOWER)) &&
+               !(f & TOK_PUNCT && d->text[d->toks[i].start] == ',');
+    if (is_terminal(d, i)) {
+        size_t j = i + 1;
+        while (j < d->n_toks && is_closer(d, j) && !(d->toks[j].flags & TOK_SPACE_BEFORE))
+            j++;
+        while (j < d->n_toks && is_terminal(d, j))
+            j++;
+        if (j < d->n_toks && (d->toks[j].flags & TOK_SPACE_BEFORE) && starts_sentence(d, j)) {
+            *last = j - 1;
+            return 1;
+        }
+        return 0;
+    }
+    if ((f & TOK_ABBREV) && (nf & TOK_CAP) && (nf & TOK_SPACE_BEFORE)) {
+        /* "U.S. The": a dotted abbreviation that is not a title, before a word that
+         * usually starts sentences */
+        nt_str w = tok_fold(d, i + 1);
+        static const char *const starters[] = {"the", "he",  "she", "it",  "they",
+                                               "we",  "but", "in",  "this", "a"};
+        nt_str ab = tok_text(d, i);
+        if (!in_list(abbrev_title, NT_ARRAY_LEN(abbrev_title), ab.p, ab.n - 1))
+            for (size_t q = 0; q < NT_ARRAY_LEN(starters); q++)
+                if (nt_str_eq_c(w, starters[q]))
+                    return 1;
+    }
+    return 0;
+}
+
 static nt_err split_sentences(struct tk *t) {
     tok_doc *d = t->d;
-    size_t cap = 64, n = 0, first = 0;
+    tok_token *tk = d->toks;
+    size_t cap = 64, n = 0, first = 0, nt = d->n_toks;
     tok_sentence *s = arena_alloc(t->a, cap * sizeof(*s));
     if (!s)
         return NT_ENOMEM;
-    for (size_t i = 0; i < d->n_toks; i++) {
-        int brk = 0;
-        size_t last = i; /* last token of the current sentence if we break before i+1 */
-        if (i + 1 < d->n_toks) {
-            size_t nl = d->toks[i + 1].nl;
-            uint16_t nf = d->toks[i + 1].flags;
-            if (nl >= 2)
-                brk = 1;
-            else if (nl == 1)
-                brk = !((d->toks[i].flags & (TOK_LOWER | TOK_NUM)) && (nf & TOK_LOWER)) &&
-                      !(d->toks[i].flags & TOK_PUNCT && d->text[d->toks[i].start] == ',');
-            else if (is_terminal(d, i)) {
-                size_t j = i + 1;
-                while (j < d->n_toks && is_closer(d, j) && !(d->toks[j].flags & TOK_SPACE_BEFORE))
-                    j++;
-                while (j < d->n_toks && is_terminal(d, j))
-                    j++;
-                if (j < d->n_toks && (d->toks[j].flags & TOK_SPACE_BEFORE) &&
-                    starts_sentence(d, j)) {
-                    last = j - 1;
-                    brk = 1;
-                }
-            } else if ((d->toks[i].flags & TOK_ABBREV) && (nf & TOK_CAP) &&
-                       (nf & TOK_SPACE_BEFORE)) {
-                /* "U.S. The": a dotted abbreviation that is not a title, before a word
-                 * that usually starts sentences */
-                nt_str w = tok_fold(d, i + 1);
-                static const char *const starters[] = {"the", "he",  "she", "it",  "they",
-                                                       "we",  "but", "in",  "this", "a"};
-                nt_str ab = tok_text(d, i);
-                if (!in_list(abbrev_title, NT_ARRAY_LEN(abbrev_title), ab.p, ab.n - 1))
-                    for (size_t q = 0; q < NT_ARRAY_LEN(starters); q++)
-                        if (nt_str_eq_c(w, starters[q]))
-                            brk = 1;
-            }
+    for (size_t i = 0; i < nt; i++) {
+        size_t last = i;
+        tk[i].sent = (uint32_t)n;
+        if (i + 1 < nt) {
+            /* ends_sentence() is false with no line break before the next token unless
+             * this one is punctuation or an abbreviation: most tokens stop here */
+            if (tk[i + 1].nl == 0 && !(tk[i].flags & (TOK_PUNCT | TOK_ABBREV)))
+                continue;
+            if (!ends_sentence(d, i, &last))
+                continue;
         }
-        if (i + 1 == d->n_toks)
-            brk = 1;
-        if (brk) {
-            if (n == cap) {
-                tok_sentence *ns = arena_realloc(t->a, s, cap * sizeof(*s), 2 * cap * sizeof(*s));
-                if (!ns)
-                    return NT_ENOMEM;
-                s = ns;
-                cap *= 2;
-            }
-            s[n] = (tok_sentence){d->toks[first].start, d->toks[last].end, (uint32_t)first,
-                                  (uint32_t)(last + 1 - first)};
-            for (size_t k = first; k <= last; k++)
-                d->toks[k].sent = (uint32_t)n;
-            d->toks[first].flags |= TOK_SENT_START;
-            n++;
-            first = last + 1;
-            i = last;
+        if (n == cap) {
+            tok_sentence *ns = arena_realloc(t->a, s, cap * sizeof(*s), 2 * cap * sizeof(*s));
+            if (!ns)
+                return NT_ENOMEM;
+            s = ns;
+            cap *= 2;
         }
+        s[n] = (tok_sentence){tk[first].start, tk[last].end, (uint32_t)first,
+                              (uint32_t)(last + 1 - first)};
+        for (size_t k = i + 1; k <= last; k++)
+            tk[k].sent = (uint32_t)n;
+        tk[first].flags |= TOK_SENT_START;
+        n++;
+        first = last + 1;
+        i = last;
     }
     d->sents = s;
     d->n_sents = n;
     return NT_OK;
 }
 
-nt_err tok_run(const char *text, size_t len, size_t max_tokens, arena *a, tok_doc *out) {
-    struct tk t = {.s = text, .n = len, .a = a, .d = out, .max_tokens = max_tokens};
+/* Sets up *t and the arrays of *out (left empty) for tokenizing `text`. */
+static nt_err tk_init(struct tk *t, const char *text, size_t len, size_t max_tokens, arena *a,
+                      tok_doc *out) {
+    *t = (struct tk){.s = text, .n = len, .a = a, .d = out, .max_tokens = max_tokens};
     memset(out, 0, sizeof(*out));
     out->text = text;
     out->len = len;
     if (len > UINT32_MAX / 4)
         return NT_ELIMIT;
-    t.cap_fold = len * 3 + 16;
-    out->fold = arena_alloc(a, t.cap_fold);
+    t->cap_fold = len * 3 + 16;
+    out->fold = arena_alloc(a, t->cap_fold);
     if (!out->fold)
         return NT_ENOMEM;
     /* news averages five bytes a token, tables fewer: one allocation usually suffices */
-    t.cap_toks = len / 4 + 64;
-    if (max_tokens && t.cap_toks > max_tokens)
-        t.cap_toks = max_tokens;
-    out->toks = arena_alloc(a, t.cap_toks * sizeof(tok_token));
+    t->cap_toks = len / 4 + 64;
+    if (max_tokens && t->cap_toks > max_tokens)
+        t->cap_toks = max_tokens;
+    out->toks = arena_alloc(a, t->cap_toks * sizeof(tok_token));
     if (!out->toks)
         return NT_ENOMEM;
-    nt_err rc = scan_tokens(&t);
-    if (rc != NT_OK)
-        return rc;
-    if (out->n_toks == 0)
-        return NT_OK;
-    return split_sentences(&t);
+    return NT_OK;
+}
+
+nt_err tok_run(const char *text, size_t len, size_t max_tokens, arena *a, tok_doc *out) {
+    struct tk t;
+    nt_err rc = tk_init(&t, text, len, max_tokens, a, out);
+    if (rc == NT_OK)
+        rc = scan_tokens(&t);
+    if (rc == NT_OK && out->n_toks)
+        rc = split_sentences(&t);
+    return rc;
 }

@@ -1,8 +1,12 @@
 /* test_tokenize.c - tokens with byte offsets into the original text, shape flags,
- * sentence splitting, the max_tokens limit and an allocation-failure loop. */
+ * sentence splitting, the max_tokens limit and an allocation-failure loop. Includes
+ * src/tokenize.c (h2o style) to check the fast paths' class table and to run the general
+ * path alone against tok_run(). */
 #include "t.h"
-#include "normalize.h"
-#include "tokenize.h"
+
+#include "../../src/tokenize.c"
+
+#include <stdio.h>
 
 /* Tokenizes `s` and joins the original token texts with ' ' (offset-derived, so this
  * checks start/end too) into a static buffer. */
@@ -247,6 +251,112 @@ static int t_newlines(void) {
     return 0;
 }
 
+/* ascii_cls[] against norm_class_ascii() and the abbreviation lists, byte by byte. */
+static int t_class_table(void) {
+    for (unsigned b = 0; b < 256; b++) {
+        unsigned c = ascii_cls[b];
+        if (b >= 0x80) {
+            T_EQ_INT(c, 0);
+            continue;
+        }
+        norm_class k = norm_class_ascii(b);
+        unsigned want = k == NORM_LETTER ? (b < 'a' ? AU : AL) : k == NORM_DIGIT ? AD : 0;
+        if (k == NORM_SPACE && b != '\n')
+            want |= BL;
+        if (k == NORM_PUNCT && b != '\'')
+            want |= PU;
+        if (k == NORM_OTHER && b != 0 && b != '`')
+            want |= SY;
+        for (size_t q = 0; q < NT_ARRAY_LEN(abbrev_title); q++)
+            want |= (unsigned char)abbrev_title[q][0] == b ? AB : 0;
+        for (size_t q = 0; q < NT_ARRAY_LEN(abbrev_other); q++)
+            want |= (unsigned char)abbrev_other[q][0] == b ? AB : 0;
+        if (b && strchr("'`.,:/-", (int)b))
+            want |= LK;
+        if (c != want)
+            fprintf(stderr, "  byte 0x%02x\n", b);
+        T_EQ_INT(c, want);
+    }
+    return 0;
+}
+
+/* tok_run() with general_step() alone, no fast path. */
+static nt_err run_general(const char *s, size_t n, arena *a, tok_doc *d) {
+    struct tk t;
+    nt_err rc = tk_init(&t, s, n, 0, a, d);
+    size_t i = 0;
+    uint16_t pre = TOK_SPACE_BEFORE | TOK_NL_BEFORE, nl = 0;
+    while (rc == NT_OK && i < n)
+        rc = general_step(&t, &i, &pre, &nl);
+    if (rc == NT_OK && d->n_toks)
+        rc = split_sentences(&t);
+    return rc;
+}
+
+/* Tokens, folded forms and sentences of tok_run() and run_general() are identical. */
+static int same_as_general(const char *s, size_t n) {
+    arena *a = arena_new(0);
+    tok_doc x, y;
+    T_OK(tok_run(s, n, 0, a, &x));
+    T_OK(run_general(s, n, a, &y));
+    int ok = x.n_toks == y.n_toks && x.n_sents == y.n_sents;
+    for (size_t i = 0; ok && i < x.n_toks; i++) {
+        tok_token p = x.toks[i], q = y.toks[i];
+        ok = p.start == q.start && p.end == q.end && p.fold_len == q.fold_len &&
+             p.fold_off == q.fold_off && p.sent == q.sent && p.flags == q.flags &&
+             p.nl == q.nl && !memcmp(x.fold + p.fold_off, y.fold + q.fold_off, p.fold_len);
+    }
+    for (size_t i = 0; ok && i < x.n_sents; i++)
+        ok = !memcmp(&x.sents[i], &y.sents[i], sizeof(tok_sentence));
+    arena_free(a);
+    if (!ok)
+        fprintf(stderr, "  differs on \"%.*s\" (%zu bytes)\n", (int)n, s, n);
+    T_TRUE(ok);
+    return 0;
+}
+
+/* The fast paths (ASCII words, numbers, abbreviations, one-byte marks) against the
+ * general path: every pair and triple of tricky fragments, and every prefix that ends on
+ * a code point boundary (text ending mid-word). */
+static int t_fast_matches_general(void) {
+#define F(s) {s, sizeof(s) - 1}
+    static const nt_str frag[] = {
+        F("U.S."), F("Mr."), F("Mr"), F("don't"), F("O'Brien"), F("1,000.5"), F("e.g."),
+        F("\xE2\x80\xA6"), F("\""), F("'"), F("`"), F(")"), F("("), F("."), F("!"), F(","),
+        F("-"), F(" "), F("\n"), F("\n\n"), F("\r\n"), F("\t"), F("\xC3\xA9t\xC3\xA9"),
+        F("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9"), F("\xCC\x81"), F("\xC2\xA0"),
+        F("\xE2\x80\x99"), F("\xD9\xA3"), F("a"), F("A"), F("He"), F("the"), F("Inc"),
+        F("St"), F("vs"), F("J"), F("n"), F("t"), F("n't"), F("'s"), F("1996-08-30"),
+        F("3"), F("5/"), F("1990s"), F("ABC"), F("\0"), F("\x01"), F("$"), F("\x7f")};
+#undef F
+    size_t nf = NT_ARRAY_LEN(frag);
+    char buf[64];
+    for (size_t a = 0; a < nf; a++)
+        for (size_t b = 0; b < nf; b++)
+            for (size_t c = 0; c <= nf; c++) { /* c == nf: the pair alone */
+                size_t n = 0;
+                memcpy(buf + n, frag[a].p, frag[a].n), n += frag[a].n;
+                memcpy(buf + n, frag[b].p, frag[b].n), n += frag[b].n;
+                if (c < nf)
+                    memcpy(buf + n, frag[c].p, frag[c].n), n += frag[c].n;
+                if (same_as_general(buf, n))
+                    return 1;
+            }
+    static const char *const texts[] = {
+        "The U.S. Army said on Monday that Mr. O'Brien didn't go. \"It's over,\" he said "
+        "(in Paris). Prices rose 1,000.5% in 1996-08-30 vs. 3.5 e.g. etc. \xE2\x80\xA6 "
+        "Gen. Lee's men; \xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80 U.N. J. Smith Corp.n't",
+        "ALLCAPS HEADLINE\nSecond line.\n\nNew para?! Yes. 10:30 5- 7/ 8:x 9.. 1,a x1 1x"};
+    for (size_t q = 0; q < NT_ARRAY_LEN(texts); q++) {
+        size_t len = strlen(texts[q]);
+        for (size_t n = 0; n <= len; n++)
+            if ((n == len || ((unsigned char)texts[q][n] & 0xC0) != 0x80) &&
+                same_as_general(texts[q], n))
+                return 1;
+    }
+    return 0;
+}
+
 static const struct t_case cases[] = {
     {"abbreviations", t_abbrev},
     {"clitics_apostrophes", t_clitics},
@@ -259,6 +369,8 @@ static const struct t_case cases[] = {
     {"alloc_failure_loop", t_alloc_failure},
     {"ascii_classes", t_ascii_classes},
     {"newline_counts", t_newlines},
+    {"class_table", t_class_table},
+    {"fast_matches_general", t_fast_matches_general},
 };
 
 int main(void) {
