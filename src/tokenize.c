@@ -19,16 +19,15 @@ struct tk {
     size_t cap_toks, cap_fold, fold_len, max_tokens;
 };
 
-/* ASCII byte classes for the fast paths, as norm_class_ascii() has them (a unit test
- * checks every byte); every byte >= 0x80 is 0.
- *   AU AL AD  upper-case letter, lower-case letter, digit. AU is 0x20, the bit that
- *             lower-cases an ASCII letter, so a letter folds to `b | (class & AU)`.
+/* Byte classes for the fast paths, as norm_class_ascii() has them (a unit test checks
+ * every byte); a byte >= 0x80 is only LK.
+ *   AU AL AD  upper-case letter, lower-case letter, digit
  *   BL        blank: NORM_SPACE except '\n' (it counts lines, so the general path has it)
  *   PU SY     a one-byte NORM_PUNCT or NORM_OTHER token, except the apostrophes ' and `
  *             (clitics) and NUL (a space)
  *   AB        the first letter of some abbreviation in the lists below
- *   LK        may continue a word or end it specially: ' ` and the number separators
- *             . , : / - */
+ *   LK        may continue a word or end it specially: ' ` the number separators
+ *             . , : / - and every non-ASCII byte */
 enum { AL = 1, AD = 2, BL = 4, PU = 8, SY = 16, AU = 32, AB = 64, LK = 128 };
 enum { A_WORDY = AU | AL | AD, CASELESS = 256 /* push()'s mark for a caseless letter */ };
 static const uint8_t ascii_cls[256] = {
@@ -47,7 +46,23 @@ static const uint8_t ascii_cls[256] = {
     LK,    AL|AB, AL,    AL,    AL,    AL|AB, AL,    AL,
     AL,    AL,    AL,    AL,    AL,    AL,    AL,    AL,
     AL|AB, AL,    AL,    AL,    AL,    AL,    AL|AB, AL,
-    AL,    AL,    AL,    PU,    SY,    PU,    SY,    SY};
+    AL,    AL,    AL,    PU,    SY,    PU,    SY,    SY,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK,
+    LK, LK, LK, LK, LK, LK, LK, LK};
 
 /* Abbreviations whose '.' belongs to the word, sorted bytewise for in_list()'s binary
  * search. TITLE ones never end a sentence. */
@@ -257,6 +272,50 @@ static size_t abbrev_end(const struct tk *t, size_t start, size_t end) {
     return end;
 }
 
+/* Fills a token of the fast paths field by field: as one compound literal, gcc -O3 packs
+ * the fields in vector registers first, which costs more than it saves. */
+static void set_token(tok_token *k, size_t start, size_t end, size_t fold_off,
+                      size_t fold_len, uint16_t flags, uint16_t nl) {
+    k->start = (uint32_t)start;
+    k->end = (uint32_t)end;
+    k->fold_off = (uint32_t)fold_off;
+    k->fold_len = (uint32_t)fold_len;
+    k->sent = 0;
+    k->flags = flags;
+    k->nl = nl;
+}
+
+/* Every byte a fast word keeps (ASCII letters, digits, . , : / -) folds to itself with
+ * bit 5 set: it lower-cases a letter and is set already in the others. */
+static char fold_byte(unsigned b) {
+    return (char)(b | 0x20);
+}
+
+/* Scans the ASCII letters and digits at s[e..n), folding them to out[0..]; returns the
+ * end of the run. */
+static size_t ascii_run(const unsigned char *s, size_t e, size_t n, char *out) {
+    size_t from = e;
+    while (e < n && (ascii_cls[s[e]] & A_WORDY)) {
+        out[e - from] = fold_byte(s[e]);
+        e++;
+    }
+    return e;
+}
+
+/* TOK_WORD and the case flags of a fast word s[i..e) whose first byte has class `lead`,
+ * or 0 if it has no letter. */
+static uint16_t case_flags(const unsigned char *s, size_t i, size_t e, unsigned lead) {
+    unsigned first = lead & (AU | AL);
+    size_t k = i + 1;
+    while (!first && k < e) /* digits first */
+        first = ascii_cls[s[k++]] & (AU | AL);
+    if (first != AU)
+        return first ? TOK_WORD | TOK_LOWER : 0;
+    while (k < e && !(ascii_cls[s[k]] & AL))
+        k++;
+    return TOK_WORD | TOK_CAP | (k == e ? TOK_ALLCAP : 0);
+}
+
 /* The common case in one pass: a word or number of ASCII letters and digits (with the
  * number separators of scan_word(): 1,000 3.5 1996-08-30), or an abbreviation of them
  * ("Mr." "U.S."), is scanned, folded and appended. Returns its end, or 0 with nothing
@@ -270,22 +329,18 @@ static size_t fast_word(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
     if (nt == t->cap_toks || n - i > t->cap_fold - fl)
         return 0;
     char *out = d->fold + fl; /* folded bytes past the end are harmless if we give up */
-    unsigned lead = ascii_cls[s[i]], cases = 0, c;
+    unsigned lead = ascii_cls[s[i]];
     size_t e = i;
     for (;;) {
-        while (e < n && ((c = ascii_cls[s[e]]) & A_WORDY)) {
-            out[e - i] = (char)(s[e] | (c & AU));
-            cases |= c;
-            e++;
-        }
-        if (e == n || (s[e] < 0x80 && !(ascii_cls[s[e]] & LK)))
+        e = ascii_run(s, e, n, out + (e - i));
+        if (e == n || !(ascii_cls[s[e]] & LK))
             break;
         unsigned b = s[e];
         if (b >= 0x80 || b == '\'' || b == '`')
             return 0;
         if (lead & AD) { /* a separator joins two digits */
             if (e + 1 < n && (ascii_cls[s[e + 1]] & AD)) {
-                out[e - i] = (char)b;
+                out[e - i] = fold_byte(b);
                 e++;
                 continue;
             }
@@ -297,32 +352,14 @@ static size_t fast_word(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
                 break;
             if (e2 < n && (s[e2] | 32) == 'n')
                 return 0; /* general_step() splits off a following n't */
-            for (; e < e2; e++) { /* letters and dots */
-                c = ascii_cls[s[e]];
-                out[e - i] = (char)(s[e] | (c & AU));
-                cases |= c;
-            }
+            for (; e < e2; e++) /* letters and dots */
+                out[e - i] = fold_byte(s[e]);
             flags |= TOK_ABBREV;
         }
         break;
     }
-    cases &= AU | AL;
-    unsigned first = lead & (AU | AL);
-    for (size_t k = i + 1; !first && cases; k++) /* a letter after leading digits */
-        first = ascii_cls[s[k]] & (AU | AL);
-    if (lead & AD)
-        flags |= TOK_NUM;
-    if (first) {
-        flags |= TOK_WORD | (first == AU ? TOK_CAP : TOK_LOWER);
-        if (cases == AU)
-            flags |= TOK_ALLCAP;
-    }
-    d->toks[nt] = (tok_token){.start = (uint32_t)i,
-                              .end = (uint32_t)e,
-                              .fold_off = (uint32_t)fl,
-                              .fold_len = (uint32_t)(e - i),
-                              .flags = flags,
-                              .nl = nl};
+    flags |= case_flags(s, i, e, lead) | (lead & AD ? TOK_NUM : 0);
+    set_token(&d->toks[nt], i, e, fl, e - i, flags, nl);
     d->n_toks = nt + 1;
     t->fold_len = fl + (e - i);
     return e;
@@ -344,12 +381,7 @@ static size_t fast_punct(struct tk *t, size_t i, uint16_t flags, uint16_t nl) {
     else if (b == '"')
         flags |= TOK_QUOTE;
     d->fold[fl] = (char)b;
-    d->toks[nt] = (tok_token){.start = (uint32_t)i,
-                              .end = (uint32_t)(i + 1),
-                              .fold_off = (uint32_t)fl,
-                              .fold_len = 1,
-                              .flags = flags,
-                              .nl = nl};
+    set_token(&d->toks[nt], i, i + 1, fl, 1, flags, nl);
     d->n_toks = nt + 1;
     t->fold_len = fl + 1;
     return i + 1;
@@ -536,16 +568,13 @@ static nt_err split_sentences(struct tk *t) {
     if (!s)
         return NT_ENOMEM;
     for (size_t i = 0; i < nt; i++) {
+        /* ends_sentence() is false with no line break before the next token unless this
+         * one is punctuation or an abbreviation: skip such runs without calling it */
+        while (i + 1 < nt && tk[i + 1].nl == 0 && !(tk[i].flags & (TOK_PUNCT | TOK_ABBREV)))
+            i++;
         size_t last = i;
-        tk[i].sent = (uint32_t)n;
-        if (i + 1 < nt) {
-            /* ends_sentence() is false with no line break before the next token unless
-             * this one is punctuation or an abbreviation: most tokens stop here */
-            if (tk[i + 1].nl == 0 && !(tk[i].flags & (TOK_PUNCT | TOK_ABBREV)))
-                continue;
-            if (!ends_sentence(d, i, &last))
-                continue;
-        }
+        if (i + 1 < nt && !ends_sentence(d, i, &last))
+            continue;
         if (n == cap) {
             tok_sentence *ns = arena_realloc(t->a, s, cap * sizeof(*s), 2 * cap * sizeof(*s));
             if (!ns)
@@ -555,7 +584,7 @@ static nt_err split_sentences(struct tk *t) {
         }
         s[n] = (tok_sentence){tk[first].start, tk[last].end, (uint32_t)first,
                               (uint32_t)(last + 1 - first)};
-        for (size_t k = i + 1; k <= last; k++)
+        for (size_t k = first; k <= last; k++)
             tk[k].sent = (uint32_t)n;
         tk[first].flags |= TOK_SENT_START;
         n++;

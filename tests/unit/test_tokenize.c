@@ -256,7 +256,7 @@ static int t_class_table(void) {
     for (unsigned b = 0; b < 256; b++) {
         unsigned c = ascii_cls[b];
         if (b >= 0x80) {
-            T_EQ_INT(c, 0);
+            T_EQ_INT(c, LK);
             continue;
         }
         norm_class k = norm_class_ascii(b);
