@@ -84,9 +84,12 @@ static int in_list(const char *const *list, size_t n, const char *p, size_t len)
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
+        /* strncmp stops at a NUL in p too: only an entry of exactly len bytes may
+         * compare equal, and only then is list[mid][len] (its terminator) read */
+        size_t el = strnlen(list[mid], len + 1);
         int c = strncmp(list[mid], p, len);
         if (c == 0)
-            c = list[mid][len] != '\0'; /* a longer entry sorts after p */
+            c = el > len ? 1 : el < len ? -1 : 0; /* a longer entry sorts after p */
         if (c == 0)
             return 1;
         if (c < 0)
