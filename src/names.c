@@ -87,9 +87,9 @@ static bool chain_is(const tg_chain *ch, nt_type type, nt_str name) {
 nt_err tg__chain_new(tg_ctx *c, nt_type type, uint32_t ts, uint32_t te, uint32_t *idx) {
     const tok_doc *d = &c->doc;
     nt_str name = {d->text + d->toks[ts].start, d->toks[te - 1].end - d->toks[ts].start};
-    for (const tg_chain *ch = c->chains, *end = ch + c->n_chains; ch < end; ch++) {
-        if (chain_is(ch, type, name)) {
-            *idx = (uint32_t)(ch - c->chains);
+    for (size_t i = 0; i < c->n_chains; i++) { /* (c->chains is NULL before the first) */
+        if (chain_is(&c->chains[i], type, name)) {
+            *idx = (uint32_t)i;
             return NT_OK;
         }
     }
