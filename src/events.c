@@ -23,7 +23,7 @@ typedef struct ev_doc {
     const tok_doc *d;
     const tg_result *out;
     arena *a;
-    const uint64_t *hash; /* per token: rules__hash of the folded form (the tagger's) */
+    const uint64_t *hash; /* per token: nt_hash of the folded form (the tagger's) */
     uint32_t *wid;     /* per token: rules word id, RULES_NONE, or EV_WID_UNSET until
                           wid_of looks it up (only tokens of trigger sentences are read) */
     uint8_t *has_trig; /* per sentence: 1 if one of its tokens keys a trigger */

@@ -44,17 +44,8 @@ struct gaz_db {
 /* Builds db->root from the edges. NT_ENOMEM. */
 nt_err gaz__index(gaz_db *db);
 
-static inline uint64_t gaz__fnv(const char *p, size_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static inline uint32_t gaz__hash32(const char *p, size_t n) {
-    uint32_t h = (uint32_t)gaz__fnv(p, n);
+    uint32_t h = (uint32_t)nt_hash(p, n);
     return h ? h : 1;
 }
 

@@ -11,11 +11,11 @@
 #include <string.h>
 
 uint64_t gaz_hash(const char *p, size_t n) {
-    return gaz__fnv(p, n);
+    return nt_hash(p, n);
 }
 
 uint32_t gaz_token_id(const gaz_db *db, nt_str f) {
-    return gaz_token_id_h(db, f, gaz__fnv(f.p, f.n));
+    return gaz_token_id_h(db, f, nt_hash(f.p, f.n));
 }
 
 uint32_t gaz_token_id_h(const gaz_db *db, nt_str f, uint64_t hash) {
@@ -146,7 +146,7 @@ nt_err gaz_scan_h(const gaz_db *db, const tok_doc *doc, const uint64_t *hashes, 
         nt_str f = tok_fold(doc, i);
         ids[i] = (doc->toks[i].flags & TOK_HYPHEN)
                      ? UINT32_MAX
-                     : gaz_token_id_h(db, f, hashes ? hashes[i] : gaz__fnv(f.p, f.n));
+                     : gaz_token_id_h(db, f, hashes ? hashes[i] : nt_hash(f.p, f.n));
     }
     return gaz_scan_ids(db, doc, ids, out, cap, n_out);
 }

@@ -41,6 +41,18 @@ static inline nt_str nt_str_c(const char *s) {
         n++;
     return (nt_str){s, n};
 }
+/* FNV-1a 64 of n bytes: the engine's one string hash. The tagger hashes each token once
+ * and the matcher's vocabulary, the word lists and the event rules' word table all key on
+ * that value (gaz_hash is this function). */
+static inline uint64_t nt_hash(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
 /* Byte equality of n bytes, inline: the strings compared on the hot paths (words, cue
  * words, dictionary tokens) are a few bytes long, where a call to memcmp costs more. */
 static inline bool nt_mem_eq(const char *a, const char *b, size_t n) {

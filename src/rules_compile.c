@@ -50,7 +50,7 @@ nt_err rules__pool_add(rules_set *s, nt_str x, uint32_t *off) {
 }
 
 uint32_t rules__word_find(const rules_set *s, nt_str w) {
-    return rules__word_find_h(s, w, rules__hash(w.p, w.n));
+    return rules__word_find_h(s, w, nt_hash(w.p, w.n));
 }
 
 /* Puts word id k (hash h32) into the first free slot of its probe run. */
@@ -67,7 +67,7 @@ static nt_err rehash(rules_set *s, uint32_t ncap) {
         return NT_ENOMEM;
     for (uint32_t k = 0; k < s->n_words; k++) {
         const rules_word *x = &s->words[k];
-        slot_put(ns, ncap, (uint32_t)rules__hash(s->pool + x->off, x->len), k);
+        slot_put(ns, ncap, (uint32_t)nt_hash(s->pool + x->off, x->len), k);
     }
     free(s->slots);
     s->slots = ns;
@@ -95,7 +95,7 @@ nt_err rules__word_add(rules_set *s, nt_str w, uint32_t *id) {
         return rc;
     x->len = (uint32_t)w.n;
     x->trig_first = 0;
-    slot_put(s->slots, s->n_slots, (uint32_t)rules__hash(w.p, w.n), s->n_words);
+    slot_put(s->slots, s->n_slots, (uint32_t)nt_hash(w.p, w.n), s->n_words);
     *id = s->n_words++;
     return NT_OK;
 }
@@ -164,7 +164,7 @@ static void sort_trigs(rules_set *s) {
         if (!w->trig_n)
             w->trig_first = i;
         w->trig_n++;
-        uint32_t bit = (uint32_t)(rules__hash(s->pool + w->off, w->len) >> 32) &
+        uint32_t bit = (uint32_t)(nt_hash(s->pool + w->off, w->len) >> 32) &
                        (RULES_TRIG_FILTER_BITS - 1);
         s->trig_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
     }

@@ -102,7 +102,7 @@ typedef struct rules_word {
     uint8_t mod[RULES_MOD_COUNT]; /* cue window per modality kind, 0 = not a cue */
 } rules_word;
 
-/* A word-table slot. `hash` (the low 32 bits of the word's rules__hash) is compared
+/* A word-table slot. `hash` (the low 32 bits of the word's nt_hash) is compared
  * first, so a miss rarely touches the word itself. */
 typedef struct rules_slot {
     uint32_t hash;
@@ -136,7 +136,7 @@ struct rules_set {
     uint32_t n_trigs, cap_trigs;
     int cls[RULES_C_COUNT];
     uint32_t max_window;
-    /* bit (h >> 32) % RULES_TRIG_FILTER_BITS is set for the rules__hash h of each word that
+    /* bit (h >> 32) % RULES_TRIG_FILTER_BITS is set for the nt_hash h of each word that
      * keys a trigger (set by rules_builder_finish; see rules__maybe_trigger_key) */
     uint64_t trig_filter[RULES_TRIG_FILTER_BITS / 64];
 };
@@ -155,21 +155,9 @@ struct rules_builder {
     uint32_t cur_event;   /* event the next trigger/pattern lines belong to */
 };
 
-/* The hash of the word table: 64-bit FNV-1a of the bytes. It is the same function as
- * gaz_hash (gazetteer.h), so the event stage can pass the per-token hash the tagger
- * already computed to rules__word_find_h instead of hashing every token again
- * (test_rules.c checks that the two agree). */
-static inline uint64_t rules__hash(const char *p, size_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 /* Word id of folded `w`, or RULES_NONE. */
 uint32_t rules__word_find(const rules_set *s, nt_str w);
-/* As rules__word_find with h = rules__hash(w.p, w.n) already computed. Inline: the
+/* As rules__word_find with h = nt_hash(w.p, w.n) already computed. Inline: the
  * event stage calls it once per token. */
 static inline uint32_t rules__word_find_h(const rules_set *s, nt_str w, uint64_t h) {
     if (!s->n_slots)
@@ -186,7 +174,7 @@ static inline uint32_t rules__word_find_h(const rules_set *s, nt_str w, uint64_t
             return sl->id - 1;
     }
 }
-/* False if no trigger has a key word whose rules__hash is h; true for every key word and
+/* False if no trigger has a key word whose nt_hash is h; true for every key word and
  * for a few other words (a one-bit filter, about 2% false hits for a few hundred keys).
  * The event stage asks it for every token and looks up only the few that pass. The high
  * half of h picks the bit, the low half the word table's slot, so the two do not fail

@@ -46,20 +46,13 @@ typedef struct strset {
     sref *refs;      /* n entries: strings in the owning pool */
 } strset;
 
-static uint64_t hash_str(const char *p, size_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
-
 static void strset_free(strset *s) {
     free(s->slots);
     free(s->refs);
     memset(s, 0, sizeof(*s));
 }
 
-/* Finds `key` (whose hash_str is `h`) → its index, or -1. */
+/* Finds `key` (whose nt_hash is `h`) → its index, or -1. */
 static int64_t strset_find_h(const strset *s, const pool *pl, nt_str key, uint64_t h) {
     if (!s->cap)
         return -1;
@@ -75,7 +68,7 @@ static int64_t strset_find_h(const strset *s, const pool *pl, nt_str key, uint64
 }
 
 static int64_t strset_find(const strset *s, const pool *pl, nt_str key) {
-    return strset_find_h(s, pl, key, hash_str(key.p, key.n));
+    return strset_find_h(s, pl, key, nt_hash(key.p, key.n));
 }
 
 static nt_err strset_rehash(strset *s, const pool *pl, uint32_t ncap) {
@@ -84,7 +77,7 @@ static nt_err strset_rehash(strset *s, const pool *pl, uint32_t ncap) {
         return NT_ENOMEM;
     for (uint32_t k = 0; k < s->n; k++) {
         const sref *r = &s->refs[k];
-        uint32_t i = (uint32_t)hash_str(pl->p + r->off, r->len) & (ncap - 1);
+        uint32_t i = (uint32_t)nt_hash(pl->p + r->off, r->len) & (ncap - 1);
         while (ns[i])
             i = (i + 1) & (ncap - 1);
         ns[i] = k + 1;
@@ -116,7 +109,7 @@ static nt_err strset_add(strset *s, pool *pl, nt_str key, uint32_t *idx, bool *a
     if (pool_add(pl, key, &off) != NT_OK)
         return NT_ENOMEM;
     s->refs[s->n] = (sref){off, (uint32_t)key.n};
-    uint32_t mask = s->cap - 1, i = (uint32_t)hash_str(key.p, key.n) & mask;
+    uint32_t mask = s->cap - 1, i = (uint32_t)nt_hash(key.p, key.n) & mask;
     while (s->slots[i])
         i = (i + 1) & mask;
     s->slots[i] = ++s->n;
@@ -171,7 +164,7 @@ struct snap_builder {
  * hash and place in the pool, so a lookup reads this slot and the word's bytes, not the
  * four dependent arrays of a strset (slots, refs, pool, bits). */
 typedef struct wslot {
-    uint32_t hash; /* low 32 bits of hash_str, 0 = empty (a word hashing to 0 uses 1) */
+    uint32_t hash; /* low 32 bits of nt_hash, 0 = empty (a word hashing to 0 uses 1) */
     uint32_t bits; /* enum snap_word_bit */
     uint32_t off, len; /* the word in the snapshot's pool */
 } wslot;
@@ -498,7 +491,7 @@ static nt_err build_word_table(snap *s) {
     s->n_wtab = cap;
     for (uint32_t k = 0; k < s->words.n; k++) {
         const sref *r = &s->words.refs[k];
-        uint32_t h = wslot_hash(hash_str(s->pl.p + r->off, r->len)), i = h & (cap - 1);
+        uint32_t h = wslot_hash(nt_hash(s->pl.p + r->off, r->len)), i = h & (cap - 1);
         while (s->wtab[i].hash)
             i = (i + 1) & (cap - 1);
         s->wtab[i] = (wslot){h, s->word_bits[k], r->off, r->len};
@@ -507,7 +500,7 @@ static nt_err build_word_table(snap *s) {
 }
 
 uint32_t snap_word_bits(const snap *s, nt_str w) {
-    return snap_word_bits_h(s, w, hash_str(w.p, w.n));
+    return snap_word_bits_h(s, w, nt_hash(w.p, w.n));
 }
 
 uint32_t snap_word_bits_h(const snap *s, nt_str w, uint64_t hash) {

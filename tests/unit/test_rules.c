@@ -89,7 +89,7 @@ static int t_word_hash(void) {
     for (uint32_t k = 0; k < s->n_words; k++) {
         nt_str w = rules__str(s, s->words[k].off, s->words[k].len);
         uint64_t h = gaz_hash(w.p, w.n);
-        T_TRUE(rules__hash(w.p, w.n) == h);
+        T_TRUE(nt_hash(w.p, w.n) == h);
         T_EQ_INT(rules__word_find_h(s, w, h), k);
         T_EQ_INT(rules__word_find(s, w), k);
     }
@@ -111,7 +111,7 @@ static int t_trigger_filter(void) {
     T_OK(rules_compile("good.rules", nt_str_c(good), &s, &d));
     for (uint32_t k = 0; k < s->n_words; k++) {
         nt_str w = rules__str(s, s->words[k].off, s->words[k].len);
-        bool maybe = rules__maybe_trigger_key(s, rules__hash(w.p, w.n));
+        bool maybe = rules__maybe_trigger_key(s, nt_hash(w.p, w.n));
         if (s->words[k].trig_n) {
             keys++;
             T_TRUE(maybe);
