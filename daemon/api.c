@@ -499,7 +499,7 @@ static nt_err h_tag(api *a, http_req *rq, api_fail *f) {
     rc = read_request(a, rq, &root, &req, f); /* req borrows root and the body */
     if (rc != NT_OK)
         goto out;
-    ref = model_acquire(a->m);
+    ref = model_acquire_wait(a->m, API_READY_WAIT_MS);
     if (!ref) {
         rc = api__fail(f, NT_EBUSY, 503, "not_ready", "the dictionary is still loading");
         goto out;

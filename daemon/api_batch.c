@@ -194,7 +194,7 @@ nt_err api__batch(api *a, http_req *rq, api_fail *f) {
                  a->cfg->max_batch_lines);
         return NT_ELIMIT;
     }
-    ref = model_acquire(a->m);
+    ref = model_acquire_wait(a->m, API_READY_WAIT_MS);
     if (!ref) {
         f->status = 503;
         snprintf(f->code, sizeof(f->code), "not_ready");

@@ -12,6 +12,10 @@
 #include "json_io.h"
 #include "metrics.h"
 
+/* How long a tagging request that arrives before the first snapshot (start-up) waits
+ * for it before answering 503 not_ready. */
+enum { API_READY_WAIT_MS = 5000 };
+
 struct api {
     const struct nt_config *cfg;
     model *m;

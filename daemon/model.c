@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "arena.h"
 #include "log.h"
@@ -57,6 +58,7 @@ struct model {
      * would be a lot of code to save a few uncontended nanoseconds per request. */
     pthread_mutex_t mu;
     model_ref *cur;
+    pthread_cond_t cur_cv; /* broadcast (under mu) when a snapshot is published */
     model_info info;
     pthread_mutex_t reload_mu; /* one build at a time; held during the build */
     atomic_bool reloading;     /* a background reload thread is running */
@@ -260,6 +262,7 @@ static void publish(model *m, model_ref *r, const loader_stats *st) {
     pthread_mutex_lock(&m->mu);
     old = m->cur;
     m->cur = r;
+    pthread_cond_broadcast(&m->cur_cv); /* requests waiting for the first snapshot */
     m->info.loaded = true;
     m->info.version = snap_version(r->s);
     m->info.base_version = snap_version(r->base ? r->base->s : r->s);
@@ -322,6 +325,27 @@ model_ref *model_acquire(model *m) {
     model_ref *r;
 
     pthread_mutex_lock(&m->mu);
+    r = m->cur;
+    if (r)
+        atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&m->mu);
+    return r;
+}
+
+model_ref *model_acquire_wait(model *m, unsigned timeout_ms) {
+    struct timespec until;
+    model_ref *r;
+
+    clock_gettime(CLOCK_REALTIME, &until); /* the clock pthread_cond_timedwait uses */
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&m->mu);
+    while (!m->cur && pthread_cond_timedwait(&m->cur_cv, &m->mu, &until) == 0)
+        ;
     r = m->cur;
     if (r)
         atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
@@ -428,6 +452,7 @@ nt_err model_new(const char *db_path, const char *models_dir, model **out, char 
     if (!m)
         goto out;
     pthread_mutex_init(&m->mu, NULL);
+    pthread_cond_init(&m->cur_cv, NULL);
     pthread_mutex_init(&m->reload_mu, NULL);
     pthread_mutex_init(&m->write_mu, NULL);
     pthread_mutex_init(&m->open_mu, NULL);
@@ -473,6 +498,7 @@ void model_free(model *m) {
     log_fini(&m->log);
     dict_close(m->d);
     pthread_mutex_destroy(&m->mu);
+    pthread_cond_destroy(&m->cur_cv);
     pthread_mutex_destroy(&m->reload_mu);
     pthread_mutex_destroy(&m->write_mu);
     pthread_mutex_destroy(&m->open_mu);

@@ -75,6 +75,10 @@ nt_err model_swap(model *m, snap *s, const loader_stats *st);
 /* Returns a new counted reference to the current snapshot (release it with
  * model_release), or NULL when none is loaded yet. Thread-safe, never blocks for long. */
 model_ref *model_acquire(model *m);
+/* As model_acquire, but before the first snapshot is published (start-up: about 0.3 s from
+ * the cached matcher) waits for it, at most timeout_ms; NULL if it did not come. For the
+ * tagging routes, so a client that starts with the daemon is served instead of refused. */
+model_ref *model_acquire_wait(model *m, unsigned timeout_ms);
 /* Drops a reference from model_acquire. Accepts NULL. Thread-safe. */
 void model_release(model_ref *r);
 /* The snapshot of a reference: borrowed, valid until model_release(r). */

@@ -572,6 +572,42 @@ else
     fail missing_db_serves_empty "did not start"
 fi
 
+# ---- start-up: a tag request that arrives during the first load waits for it ---------
+# 120,000 entries, and models whose common-word list differs from the one the import
+# cached the matcher for: the daemon must compile the matcher at start (about a second),
+# so a request sent as soon as it listens lands in that window.
+python3 - "$TMP/many.tsv" <<'EOF2'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("id\ttype\tsubtype\tname\taliases\tattributes\n")
+    for i in range(120000):
+        f.write(f"loc/place-{i}\tLOC\tcity\tPlace{i:06d}ville\tP{i}burg\tcountry=SY\n")
+    f.write("loc/homs\tLOC\tcity\tHoms\tHims\tcountry=SY;population=775404\n")
+EOF2
+cp -r "$ROOT/models" "$TMP/models-other" && echo "zzyzxq" >>"$TMP/models-other/common-words.txt"
+if "$CLI" import --db "$TMP/many-db" "$TMP/many.tsv" >"$TMP/many.log" 2>&1; then
+    rm -f "$TMP/slow.port"
+    "${WRAP[@]}" "$DAEMON" --listen 127.0.0.1 --port 0 --port-file "$TMP/slow.port" \
+        --models "$TMP/models-other" --db "$TMP/many-db" 2>>"$TMP/slow.log" &
+    PID_slow=$!
+    PIDS+=("$PID_slow")
+    for i in $(seq 1 $((400 * TSCALE))); do [ -s "$TMP/slow.port" ] && break; sleep 0.01; done
+    SU="http://127.0.0.1:$(cat "$TMP/slow.port" 2>/dev/null)"
+    early=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$SU/readyz")
+    st=$(req slow -H 'Content-Type: text/plain' --data-binary 'Shelling hit Homs on Monday.' "$SU/v1/tag")
+    if [ "$early" != 503 ]; then
+        fail tag_waits_for_first_load "the first load was over before the request (readyz $early): the case tests nothing"
+    elif [ "$st" = 200 ] && grep -q '"loc/homs"' "$TMP/slow"; then
+        pass tag_waits_for_first_load
+    else
+        fail tag_waits_for_first_load "status $st: $(head -c 200 "$TMP/slow")"
+    fi
+    kill -TERM "$PID_slow" 2>/dev/null
+    wait "$PID_slow" 2>/dev/null
+else
+    fail tag_waits_for_first_load "import failed: $(tail -3 "$TMP/many.log")"
+fi
+
 # ---- shutdown ----------------------------------------------------------------------
 # SIGTERM while a request is half uploaded: it must still get its 200, then exit 0.
 if why=$($RAW drain "$PORT_main" "$PID_main"); then pass sigterm_drains; else fail sigterm_drains "$why"; fi
