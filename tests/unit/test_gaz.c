@@ -173,13 +173,21 @@ static int t_save_load(void) {
     return 0;
 }
 
-static int t_corrupt(void) {
-    gaz_db *db = build(), *db2 = NULL;
+/* The blob of build()'s matcher (malloc'd, the caller frees), or NULL. */
+static unsigned char *saved_blob(size_t *len) {
+    gaz_db *db = build();
     void *blob = NULL;
-    size_t len = 0;
-    T_OK(gaz_db_save(db, &blob, &len));
+    if (!db || gaz_db_save(db, &blob, len) != NT_OK)
+        blob = NULL;
     gaz_db_free(db);
-    unsigned char *b = blob;
+    return blob;
+}
+
+static int t_corrupt(void) {
+    gaz_db *db2 = NULL;
+    size_t len = 0;
+    unsigned char *b = saved_blob(&len), *blob = b;
+    T_TRUE(b);
     int bad = 0;
     for (size_t i = 0; i < len; i += 3) { /* flip one byte; bytes 44..63 are reserved */
         if (i >= 44 && i < 64)
@@ -221,12 +229,10 @@ enum { SLOT = 16 }; /* bytes of a vocabulary slot in a blob (format 2) */
  * a blob where the two disagree is refused (lookups would otherwise depend on the
  * token's length), even with a correct checksum. */
 static int t_inline_mismatch(void) {
-    gaz_db *db = build(), *db2 = NULL;
-    void *blob = NULL;
+    gaz_db *db2 = NULL;
     size_t len = 0;
-    T_OK(gaz_db_save(db, &blob, &len));
-    gaz_db_free(db);
-    unsigned char *b = blob;
+    unsigned char *b = saved_blob(&len), *blob = b;
+    T_TRUE(b);
     uint32_t n_slots;
     memcpy(&n_slots, b + 8, 4);
     T_TRUE(64 + (size_t)SLOT * n_slots <= len);
@@ -258,12 +264,10 @@ static int t_inline_mismatch(void) {
  * any word that is not in the vocabulary. The checksum is not a defence: it only catches
  * accidents. Expected: NT_ECORRUPT. We never scan the loaded db (it would hang). */
 static int t_bug_full_vocab_table(void) {
-    gaz_db *db = build(), *db2 = NULL;
-    void *blob = NULL;
+    gaz_db *db2 = NULL;
     size_t len = 0;
-    T_OK(gaz_db_save(db, &blob, &len));
-    gaz_db_free(db);
-    unsigned char *b = blob;
+    unsigned char *b = saved_blob(&len), *blob = b;
+    T_TRUE(b);
     uint32_t n_slots, n_vocab;
     memcpy(&n_slots, b + 8, 4);
     memcpy(&n_vocab, b + 12, 4);
